@@ -1,0 +1,199 @@
+"""``LambdaPythonFunction``: a Lambda function and its CloudWatch log group."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from . import cdk
+from .errors import HandlerNotFoundError, InvalidParameterError
+from .limits import (
+    MAX_UNZIPPED_BYTES,
+    Architecture,
+    Runtime,
+    validate_architecture,
+    validate_environment_variables,
+    validate_function_name,
+    validate_layers,
+    validate_log_retention_days,
+    validate_memory_size,
+    validate_role_arn,
+    validate_runtime,
+    validate_timeout,
+)
+from .package_info import PackageInfo
+
+__all__ = ["LambdaPythonFunction"]
+
+
+class LambdaPythonFunction(cdk.Construct):
+    """An ``aws_lambda_function`` running Python, plus its log group ``/aws/lambda/{function_name}``.
+
+    The function ``depends_on`` the log group, so Lambda never creates an unmanaged group with infinite retention
+    first. Keyword arguments are the seed component's variables, with its defaults.
+
+    Parameters
+    ----------
+    function_name
+        Name of the function: 1–64 letters, digits, ``-`` or ``_``. Required.
+    package_zip_path, package_zip_hash
+        Path of the code zip (relative to the stack directory) and its base64 SHA-256. Required unless
+        ``package`` is given.
+    package
+        A :class:`PackageInfo` (e.g. ``RuntimeCodeModules(...).api_server``) in place of the two values above; its
+        handler and layers are used as defaults.
+    execution_role_arn
+        ARN of the IAM role the function runs as. Required.
+    handler
+        ``module.function``. Default: the handler found in ``package``; required without a package.
+    runtime
+        A supported Python runtime. Default: ``"python3.13"``.
+    memory_size
+        MB, 128–10240. Default: ``128``.
+    timeout
+        Seconds, 1–900. Default: ``30``.
+    log_retention_days
+        One of CloudWatch's retention values. Default: ``14``.
+    environment_variables
+        Environment of the function; keys may not be reserved by Lambda; ≤ 4 KB in total. Default: ``{}``.
+    layers
+        Extra layer version ARNs, attached after the package's own layers; at most 5 in all. Default: ``[]``.
+    tags
+        Tags of the function and the log group. Default: ``{}``.
+    architecture
+        ``"x86_64"`` (default) or ``"arm64"``.
+    description
+        Description of the function. Default: none.
+    tracing_mode
+        X-Ray tracing, ``"Active"`` or ``"PassThrough"``. Default: not set (Lambda's default, PassThrough).
+    reserved_concurrent_executions
+        Concurrency reserved for the function. Default: not set (unreserved).
+
+    Attributes
+    ----------
+    function_arn, function_name, invoke_arn
+        The seed's outputs (``invoke_arn`` is for an API Gateway ``AWS_PROXY`` integration).
+    function, log_group
+        The underlying ``aws_lambda_function`` and ``aws_cloudwatch_log_group``.
+    """
+
+    #: Handler used when neither ``handler`` nor a package gives one; ``None`` means "required".
+    default_handler: str | None = None
+
+    def __init__(
+        self,
+        scope: cdk.Construct,
+        id_: str,
+        *,
+        function_name: str,
+        execution_role_arn: str,
+        package_zip_path: str | None = None,
+        package_zip_hash: str | None = None,
+        package: PackageInfo | None = None,
+        handler: str | None = None,
+        runtime: Runtime = "python3.13",
+        memory_size: int = 128,
+        timeout: int = 30,
+        log_retention_days: int = 14,
+        environment_variables: Mapping[str, str] | None = None,
+        layers: Sequence[str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        architecture: Architecture = "x86_64",
+        description: str | None = None,
+        tracing_mode: str | None = None,
+        reserved_concurrent_executions: int | None = None,
+    ) -> None:
+        super().__init__(scope, id_)
+        # 1. defaults
+        environment_variables = dict(environment_variables or {})
+        tags = dict(tags or {})
+        if package is not None:
+            if package_zip_path is not None or package_zip_hash is not None:
+                raise InvalidParameterError(
+                    "package", package, "either package= or package_zip_path=/package_zip_hash=, not both"
+                )
+            package_zip_path, package_zip_hash = package.zip_path, package.zip_hash
+            all_layers = [*package.layers, *(layers or [])]
+        else:
+            all_layers = list(layers or [])
+        handler = handler or (package.handler if package is not None else None) or self.default_handler
+
+        # 2. validation (tokens, known only at apply time, are skipped)
+        validate_function_name(function_name)
+        for parameter, value in (("package_zip_path", package_zip_path), ("package_zip_hash", package_zip_hash)):
+            if not value:
+                raise InvalidParameterError(parameter, value, "a non-empty string (or pass package=PackageInfo)")
+        validate_role_arn(execution_role_arn)
+        if not handler or not isinstance(handler, str) or "." not in handler:
+            raise InvalidParameterError("handler", handler, "'module.function', e.g. 'api_server.lambda_handler'")
+        if package is not None and package.modules and handler.split(".")[0] not in package.modules:
+            raise HandlerNotFoundError(
+                f"handler={handler!r} names module {handler.split('.')[0]!r}, which is not in the package; "
+                f"modules in it: {', '.join(package.modules)}"
+            )
+        validate_runtime(runtime)
+        validate_memory_size(memory_size)
+        validate_timeout(timeout)
+        validate_log_retention_days(log_retention_days)
+        validate_environment_variables(environment_variables)
+        validate_layers(all_layers)
+        validate_architecture(architecture)
+        if tracing_mode is not None and tracing_mode not in ("Active", "PassThrough"):
+            raise InvalidParameterError("tracing_mode", tracing_mode, "'Active' or 'PassThrough'")
+        if package is not None and package.unzipped_size is not None and package.unzipped_size > MAX_UNZIPPED_BYTES:
+            raise InvalidParameterError(
+                "package", f"<{package.unzipped_size} bytes unzipped>", f"at most {MAX_UNZIPPED_BYTES} bytes unzipped"
+            )
+
+        # 3. derived values
+        log_group_name = f"/aws/lambda/{function_name}"
+
+        # 4. child resources
+        self.log_group = cdk.CloudwatchLogGroup(
+            self,
+            "log_group",
+            name=log_group_name,
+            retention_in_days=log_retention_days,
+            tags=tags or None,
+        )
+        self.function = cdk.LambdaFunction(
+            self,
+            "function",
+            function_name=function_name,
+            role=execution_role_arn,
+            filename=package_zip_path,
+            source_code_hash=package_zip_hash,
+            handler=handler,
+            runtime=runtime,
+            memory_size=memory_size,
+            timeout=timeout,
+            architectures=[architecture],
+            layers=all_layers or None,
+            environment=cdk.LambdaFunctionEnvironment(variables=environment_variables)
+            if environment_variables
+            else None,
+            description=description,
+            tracing_config=cdk.LambdaFunctionTracingConfig(mode=tracing_mode) if tracing_mode else None,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+            tags=tags or None,
+            depends_on=[self.log_group],
+        )
+        self.handler = handler
+        self.runtime = runtime
+        self.architecture = architecture
+        self.layers = tuple(all_layers)
+
+    @property
+    def function_arn(self) -> str:
+        return self.function.arn
+
+    @property
+    def function_name(self) -> str:
+        return self.function.function_name
+
+    @property
+    def invoke_arn(self) -> str:
+        return self.function.invoke_arn
+
+    @property
+    def log_group_arn(self) -> str:
+        return self.log_group.arn

@@ -1,0 +1,224 @@
+"""Lambda and CloudWatch quotas, and the validators that enforce them at synth time.
+
+Plain Python: usable (and tested) without jsii or a construct tree. Values known only at apply time (cdktf tokens)
+are never validated here; callers skip them with :func:`is_token`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, get_args
+
+from .errors import InvalidParameterError
+
+__all__ = [
+    "Architecture",
+    "PackagingMode",
+    "Runtime",
+    "ARCHITECTURES",
+    "LOG_RETENTION_DAYS",
+    "RUNTIMES",
+    "MAX_LAYERS",
+    "MAX_ZIP_BYTES",
+    "MAX_UNZIPPED_BYTES",
+    "MAX_ENVIRONMENT_BYTES",
+    "is_token",
+    "validate_function_name",
+    "validate_memory_size",
+    "validate_timeout",
+    "validate_log_retention_days",
+    "validate_runtime",
+    "validate_architecture",
+    "validate_environment_variables",
+    "validate_layers",
+    "validate_role_arn",
+    "validate_choice",
+]
+
+#: Python runtimes Lambda currently supports (deprecated ones excluded).
+Runtime = Literal["python3.10", "python3.11", "python3.12", "python3.13", "python3.14"]
+RUNTIMES: tuple[str, ...] = get_args(Runtime)
+
+Architecture = Literal["x86_64", "arm64"]
+ARCHITECTURES: tuple[str, ...] = get_args(Architecture)
+
+#: How a source directory becomes a zip: by Terraform's ``archive_file`` data source, or by Python during synth.
+PackagingMode = Literal["archive_file", "synth"]
+
+#: The values CloudWatch Logs accepts for ``retention_in_days`` (0 = never expire is not offered by Terraform).
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
+MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
+MAX_FUNCTION_NAME_LENGTH = 64
+MAX_LAYERS = 5
+#: Direct-upload limit of a function or layer zip.
+MAX_ZIP_BYTES = 50 * 1024 * 1024
+#: Function code plus all its layers, unzipped.
+MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
+#: Total size of all environment variable keys and values.
+MAX_ENVIRONMENT_BYTES = 4 * 1024
+
+_FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_ENV_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+#: Keys the Lambda runtime sets itself; a function may not override them.
+RESERVED_ENV_KEYS: frozenset[str] = frozenset(
+    {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
+_ROLE_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")
+_LAYER_ARN = re.compile(
+    r"^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:layer:[A-Za-z0-9_-]{1,140}:\d+$"
+)
+
+
+def is_token(value: Any) -> bool:
+    """True when ``value`` is (or contains) a cdktf token: a value Terraform knows only at apply time."""
+    if isinstance(value, str):
+        return "${" in value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # cdktf encodes numeric tokens as huge negative doubles (about -1.8e289).
+        return value <= -1e280
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return any(is_token(item) for item in value)
+    return False
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def validate_choice(parameter: str, value: Any, choices: Sequence[Any]) -> None:
+    """Raise unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        raise InvalidParameterError(parameter, value, "one of " + ", ".join(repr(c) for c in choices))
+
+
+def validate_function_name(value: Any, parameter: str = "function_name") -> None:
+    if is_token(value):
+        return
+    if not isinstance(value, str) or not value:
+        raise InvalidParameterError(parameter, value, "a non-empty string")
+    if len(value) > MAX_FUNCTION_NAME_LENGTH:
+        raise InvalidParameterError(
+            parameter, value, f"at most {MAX_FUNCTION_NAME_LENGTH} characters (got {len(value)})"
+        )
+    if not _FUNCTION_NAME.match(value):
+        raise InvalidParameterError(parameter, value, "only letters, digits, hyphens and underscores")
+
+
+def validate_memory_size(value: Any, parameter: str = "memory_size") -> None:
+    if is_token(value):
+        return
+    if not _is_int(value) or not MIN_MEMORY_MB <= value <= MAX_MEMORY_MB:
+        raise InvalidParameterError(parameter, value, f"an integer from {MIN_MEMORY_MB} to {MAX_MEMORY_MB} (MB)")
+
+
+def validate_timeout(value: Any, parameter: str = "timeout") -> None:
+    if is_token(value):
+        return
+    if not _is_int(value) or not MIN_TIMEOUT_S <= value <= MAX_TIMEOUT_S:
+        raise InvalidParameterError(parameter, value, f"an integer from {MIN_TIMEOUT_S} to {MAX_TIMEOUT_S} (seconds)")
+
+
+def validate_log_retention_days(value: Any, parameter: str = "log_retention_days") -> None:
+    if is_token(value):
+        return
+    if not _is_int(value) or value not in LOG_RETENTION_DAYS:
+        raise InvalidParameterError(parameter, value, "one of " + ", ".join(map(str, LOG_RETENTION_DAYS)))
+
+
+def validate_runtime(value: Any, parameter: str = "runtime") -> None:
+    if is_token(value):
+        return
+    if value not in RUNTIMES:
+        raise InvalidParameterError(parameter, value, "a supported Python runtime: " + ", ".join(RUNTIMES))
+
+
+def validate_architecture(value: Any, parameter: str = "architecture") -> None:
+    validate_choice(parameter, value, ARCHITECTURES)
+
+
+def validate_environment_variables(value: Any, parameter: str = "environment_variables") -> None:
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(parameter, value, "a mapping of str to str")
+    total = 0
+    for key, item in value.items():
+        if not isinstance(key, str) or not _ENV_KEY.match(key):
+            raise InvalidParameterError(f"{parameter} key", key, "a letter followed by letters, digits or underscores")
+        if key in RESERVED_ENV_KEYS:
+            raise InvalidParameterError(
+                f"{parameter} key",
+                key,
+                "a key the Lambda runtime does not reserve (reserved: " + ", ".join(sorted(RESERVED_ENV_KEYS)) + ")",
+            )
+        if not isinstance(item, str):
+            raise InvalidParameterError(f"{parameter}[{key!r}]", item, "a string")
+        total += len(key.encode()) + len(item.encode())
+    if total > MAX_ENVIRONMENT_BYTES:
+        raise InvalidParameterError(
+            parameter, f"<{len(value)} variables, {total} bytes>", f"at most {MAX_ENVIRONMENT_BYTES} bytes in total"
+        )
+
+
+def validate_layers(value: Any, parameter: str = "layers") -> None:
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+        raise InvalidParameterError(parameter, value, "a list of layer version ARNs")
+    if len(value) > MAX_LAYERS:
+        raise InvalidParameterError(parameter, f"<{len(value)} layers>", f"at most {MAX_LAYERS} layers per function")
+    for arn in value:
+        if is_token(arn):
+            continue
+        if not isinstance(arn, str) or not _LAYER_ARN.match(arn):
+            raise InvalidParameterError(
+                f"{parameter} item", arn, "a layer version ARN like arn:aws:lambda:us-east-1:123456789012:layer:name:1"
+            )
+
+
+def validate_role_arn(value: Any, parameter: str = "execution_role_arn") -> None:
+    if is_token(value):
+        return
+    if not isinstance(value, str) or not _ROLE_ARN.match(value):
+        raise InvalidParameterError(parameter, value, "an IAM role ARN like arn:aws:iam::123456789012:role/name")

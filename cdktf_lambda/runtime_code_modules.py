@@ -1,0 +1,140 @@
+"""``RuntimeCodeModules``: the seed's *runtime_code_modules* module, all function packages and layers at once."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import cdk
+from .errors import InvalidParameterError, SourceError
+from .lambda_python_package import LambdaPythonPackage
+from .limits import Architecture, PackagingMode, Runtime, validate_architecture, validate_runtime
+from .package_info import PackageInfo
+from .paths import resolve
+
+__all__ = ["RuntimeCodeModules", "SEED_FUNCTIONS", "SEED_RUNTIME_MODULES"]
+
+SEED_FUNCTIONS: tuple[str, ...] = ("api_server", "cron_server", "worker")
+SEED_RUNTIME_MODULES: tuple[str, ...] = ("practice_util",)
+
+
+class RuntimeCodeModules(cdk.Construct):
+    """Package every Lambda function directory, and ship the shared runtime modules once as Lambda layers.
+
+    Parameters
+    ----------
+    scope, id_
+        Construct scope and id.
+    source_base_path
+        Directory holding one sub-directory per function and runtime module, relative to the project directory.
+        Required (as in the seed).
+    output_dir
+        ``archive_file`` mode: where the zips are written, relative to the stack directory.
+        Default: ``"../../../out"`` (the seed's default).
+    functions
+        Function directories to package. Default: ``("api_server", "cron_server", "worker")``.
+    runtime_modules
+        Shared packages every function can import at run time, each shipped once as a layer
+        (``python/<module>/``). Default: ``("practice_util",)``.
+    packaging_mode
+        ``"archive_file"`` (default) or ``"synth"``; see :class:`LambdaPythonPackage`.
+    name_prefix
+        Prefix of the layer names: a layer is named ``<name_prefix><module with - for _>``. Default: ``""``.
+    compatible_runtimes
+        Runtimes the layers declare. Default: ``("python3.13",)``.
+    compatible_architectures
+        Architectures the layers declare. Default: ``("x86_64",)``.
+
+    Attributes
+    ----------
+    api_server, cron_server, worker
+        The seed's outputs: a :class:`PackageInfo` per function (``zip_path``, ``zip_hash``, the handler found and
+        the runtime layers' ARNs).
+    packages
+        ``{function name: PackageInfo}`` for every function.
+    layers
+        ``{runtime module: aws_lambda_layer_version}``.
+    layer_arns
+        The layer version ARNs, in ``runtime_modules`` order.
+    """
+
+    def __init__(
+        self,
+        scope: cdk.Construct,
+        id_: str,
+        *,
+        source_base_path: str | Path,
+        output_dir: str = "../../../out",
+        functions: Sequence[str] = SEED_FUNCTIONS,
+        runtime_modules: Sequence[str] = SEED_RUNTIME_MODULES,
+        packaging_mode: PackagingMode = "archive_file",
+        name_prefix: str = "",
+        compatible_runtimes: Sequence[Runtime] = ("python3.13",),
+        compatible_architectures: Sequence[Architecture] = ("x86_64",),
+    ) -> None:
+        super().__init__(scope, id_)
+        if source_base_path is None or (isinstance(source_base_path, str) and not source_base_path.strip()):
+            raise InvalidParameterError("source_base_path", source_base_path, "a path to the Lambda source directory")
+        base = resolve(source_base_path)
+        if not base.is_dir():
+            raise SourceError(f"source_base_path={str(source_base_path)!r} is not a directory")
+        if not functions:
+            raise InvalidParameterError("functions", functions, "at least one function directory name")
+        for runtime in compatible_runtimes:
+            validate_runtime(runtime, "compatible_runtimes")
+        for architecture in compatible_architectures:
+            validate_architecture(architecture, "compatible_architectures")
+        for label, names in (("functions", functions), ("runtime_modules", runtime_modules)):
+            missing = [n for n in names if not (base / n).is_dir()]
+            if missing:
+                raise SourceError(
+                    f"{label}: {', '.join(missing)} not found under source_base_path={str(source_base_path)!r}"
+                )
+
+        self.layers: dict[str, cdk.LambdaLayerVersion] = {}
+        for module in runtime_modules:
+            package = LambdaPythonPackage(
+                self,
+                module,
+                source_dir=base / module,
+                kind="layer",
+                packaging_mode=packaging_mode,
+                output_dir=output_dir,
+            )
+            self.layers[module] = cdk.LambdaLayerVersion(
+                self,
+                f"{module}_layer",
+                layer_name=f"{name_prefix}{module.replace('_', '-')}",
+                filename=package.zip_path,
+                source_code_hash=package.zip_hash,
+                compatible_runtimes=list(compatible_runtimes),
+                compatible_architectures=list(compatible_architectures),
+                description=f"Runtime module {module} (python/{module})",
+            )
+        self.layer_arns: tuple[str, ...] = tuple(layer.arn for layer in self.layers.values())
+
+        self.packages: dict[str, PackageInfo] = {}
+        for function in functions:
+            package = LambdaPythonPackage(
+                self, function, source_dir=base / function, packaging_mode=packaging_mode, output_dir=output_dir
+            )
+            self.packages[function] = dataclasses.replace(package.info, layers=self.layer_arns)
+
+    def _package(self, name: str) -> PackageInfo:
+        try:
+            return self.packages[name]
+        except KeyError:
+            raise AttributeError(f"{name!r} is not among this construct's functions: {sorted(self.packages)}") from None
+
+    @property
+    def api_server(self) -> PackageInfo:
+        return self._package("api_server")
+
+    @property
+    def cron_server(self) -> PackageInfo:
+        return self._package("cron_server")
+
+    @property
+    def worker(self) -> PackageInfo:
+        return self._package("worker")

@@ -1,0 +1,86 @@
+"""Validators of Lambda quotas: every bad value raises InvalidParameterError naming the parameter and value."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cdktf_lambda import limits
+from cdktf_lambda.errors import InvalidParameterError
+
+TOKEN = "${TfToken[TOKEN.12]}"
+NUMBER_TOKEN = -1.8881545897087626e289
+
+
+@pytest.mark.parametrize(
+    ("validator", "value", "message"),
+    [
+        (limits.validate_function_name, "", "Invalid function_name: ''. Allowed: a non-empty string"),
+        (limits.validate_function_name, "x" * 65, "Invalid function_name: 'x{65}'. Allowed: at most 64 characters"),
+        (limits.validate_function_name, "my function", "Allowed: only letters, digits, hyphens and underscores"),
+        (limits.validate_function_name, "fn.v2", "Allowed: only letters, digits, hyphens and underscores"),
+        (limits.validate_memory_size, 127, "Invalid memory_size: 127. Allowed: an integer from 128 to 10240"),
+        (limits.validate_memory_size, 10241, "Invalid memory_size: 10241"),
+        (limits.validate_memory_size, "256", "Invalid memory_size: '256'"),
+        (limits.validate_memory_size, True, "Invalid memory_size: True"),
+        (limits.validate_timeout, 0, "Invalid timeout: 0. Allowed: an integer from 1 to 900"),
+        (limits.validate_timeout, 901, "Invalid timeout: 901"),
+        (limits.validate_timeout, 2.5, "Invalid timeout: 2.5"),
+        (limits.validate_log_retention_days, 15, "Invalid log_retention_days: 15. Allowed: one of 1, 3, 5, 7, 14"),
+        (limits.validate_log_retention_days, 0, "Invalid log_retention_days: 0"),
+        (limits.validate_runtime, "python2.7", "Invalid runtime: 'python2.7'. Allowed: a supported Python runtime"),
+        (limits.validate_runtime, "nodejs20.x", "Invalid runtime: 'nodejs20.x'"),
+        (limits.validate_runtime, "python3.9", "Invalid runtime: 'python3.9'"),
+        (limits.validate_architecture, "x86", "Invalid architecture: 'x86'. Allowed: one of 'x86_64', 'arm64'"),
+        (limits.validate_environment_variables, {"AWS_REGION": "x"}, "Invalid environment_variables key: 'AWS_REGION'"),
+        (limits.validate_environment_variables, {"_HANDLER": "x"}, "Invalid environment_variables key: '_HANDLER'"),
+        (limits.validate_environment_variables, {"1ABC": "x"}, "Allowed: a letter followed by letters, digits"),
+        (limits.validate_environment_variables, {"MY-VAR": "x"}, "Invalid environment_variables key: 'MY-VAR'"),
+        (limits.validate_environment_variables, {"A": 1}, "Invalid environment_variables\\['A'\\]: 1. Allowed: a string"),
+        (limits.validate_environment_variables, {"BIG": "x" * 4100}, "Allowed: at most 4096 bytes in total"),
+        (limits.validate_layers, ["arn:aws:lambda:us-east-1:123456789012:layer:l:1"] * 6, "at most 5 layers"),
+        (limits.validate_layers, ["arn:aws:lambda:us-east-1:123456789012:layer:l"], "Invalid layers item"),
+        (limits.validate_layers, "arn:aws:lambda:us-east-1:123456789012:layer:l:1", "Allowed: a list of layer"),
+        (limits.validate_role_arn, "arn:aws:iam::123:role/x", "Invalid execution_role_arn: 'arn:aws:iam::123:role/x'"),
+        (limits.validate_role_arn, "arn:aws:iam::123456789012:user/x", "Allowed: an IAM role ARN"),
+    ],
+)
+def test_bad_values_raise_clear_errors(validator, value, message):
+    with pytest.raises(InvalidParameterError, match=message if "\\" in message or "{" in message else re.escape(message)):
+        validator(value)
+
+
+@pytest.mark.parametrize(
+    ("validator", "value"),
+    [
+        (limits.validate_function_name, "practice-dev-api_server"),
+        (limits.validate_function_name, "x" * 64),
+        (limits.validate_memory_size, 128),
+        (limits.validate_memory_size, 10240),
+        (limits.validate_timeout, 1),
+        (limits.validate_timeout, 900),
+        (limits.validate_log_retention_days, 14),
+        (limits.validate_runtime, "python3.13"),
+        (limits.validate_runtime, "python3.12"),
+        (limits.validate_architecture, "arm64"),
+        (limits.validate_environment_variables, {"LOG_LEVEL": "INFO", "APP_NAME": "x" * 4000}),
+        (limits.validate_layers, ["arn:aws:lambda:eu-west-1:123456789012:layer:my-layer:3"] * 5),
+        (limits.validate_role_arn, "arn:aws:iam::123456789012:role/service-role/my-role"),
+        # values known only at apply time are not validated
+        (limits.validate_function_name, TOKEN),
+        (limits.validate_role_arn, TOKEN),
+        (limits.validate_memory_size, NUMBER_TOKEN),
+        (limits.validate_layers, [TOKEN]),
+    ],
+)
+def test_good_values_and_tokens_pass(validator, value):
+    validator(value)
+
+
+def test_error_is_a_value_error_with_structured_fields():
+    with pytest.raises(ValueError) as caught:
+        limits.validate_memory_size(64)
+    error = caught.value
+    assert isinstance(error, InvalidParameterError)
+    assert (error.parameter, error.value) == ("memory_size", 64)

@@ -1,0 +1,65 @@
+"""Shared fixtures: run from the project directory, with a private package cache."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LAMBDA_SRC = PROJECT_ROOT / "lambda_src"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _project_cwd_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Paths in Terraform JSON are computed relative to the project directory; zips go to a test-only cache."""
+    previous_cwd = Path.cwd()
+    previous_cache = os.environ.get("CDKTF_LAMBDA_CACHE_DIR")
+    os.chdir(PROJECT_ROOT)
+    os.environ["CDKTF_LAMBDA_CACHE_DIR"] = str(tmp_path_factory.mktemp("package-cache"))
+    yield
+    os.chdir(previous_cwd)
+    if previous_cache is None:
+        os.environ.pop("CDKTF_LAMBDA_CACHE_DIR", None)
+    else:
+        os.environ["CDKTF_LAMBDA_CACHE_DIR"] = previous_cache
+
+
+def synth_json(stack: Any) -> dict[str, Any]:
+    """The stack's Terraform JSON as a dict (``cdktf.Testing.synth``)."""
+    from cdktf_lambda import cdk
+
+    return json.loads(cdk.Testing.synth(stack))
+
+
+def resources(synthesized: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """All resources of one type, by logical id (empty when none)."""
+    return synthesized.get("resource", {}).get(resource_type, {})
+
+
+def only(mapping: dict[str, Any]) -> Any:
+    """The single value of ``mapping``; fails when there are zero or several."""
+    assert len(mapping) == 1, f"expected exactly one, got {sorted(mapping)}"
+    return next(iter(mapping.values()))
+
+
+@pytest.fixture
+def make_source(tmp_path: Path):
+    """Create a small source tree: ``make_source({"a/b.py": "x = 1"})`` returns its root."""
+
+    def _make(files: dict[str, str | bytes], root: Path | None = None) -> Path:
+        base = root or tmp_path / "src"
+        for relative, content in files.items():
+            path = base / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content)
+        return base
+
+    return _make

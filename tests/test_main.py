@@ -1,0 +1,104 @@
+"""``main.py`` as ``cdktf synth`` runs it: output layout, determinism, and portability across checkouts."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+#: What a checkout needs to synthesize (everything else in the repository is tooling).
+CHECKOUT = ("main.py", "cdktf.json", "cdktf_lambda", "stacks", "lambda_src")
+STACK = "practice-dev"
+
+
+def synth(project: Path, outdir: Path, cache: Path, **env: str) -> Path:
+    """Run ``python main.py`` the way ``cdktf synth`` does (from the project directory, CDKTF_OUTDIR set)."""
+    result = subprocess.run(
+        [sys.executable, "main.py"],
+        cwd=project,
+        env={**os.environ, "CDKTF_OUTDIR": str(outdir), "CDKTF_LAMBDA_CACHE_DIR": str(cache), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Node 20 is end-of-life" not in result.stderr, "jsii ran on node 20: the venv's node 22 was not used"
+    return outdir
+
+
+def tree_bytes(outdir: Path) -> dict[str, bytes]:
+    return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
+
+
+def copy_checkout(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in CHECKOUT:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def first_synth(tmp_path_factory):
+    base = tmp_path_factory.mktemp("synth")
+    return synth(PROJECT_ROOT, base / "out", base / "cache")
+
+
+def test_writes_the_stack_json_with_three_functions_and_the_layer(first_synth):
+    stack_json = json.loads((first_synth / "stacks" / STACK / "cdk.tf.json").read_text())
+    resources = stack_json["resource"]
+    assert len(resources["aws_lambda_function"]) == 3
+    assert len(resources["aws_lambda_layer_version"]) == 1
+    assert sorted(g["name"] for g in resources["aws_cloudwatch_log_group"].values()) == [
+        "/aws/lambda/practice-dev-api-server", "/aws/lambda/practice-dev-cron-server", "/aws/lambda/practice-dev-worker",
+    ]
+    assert {g["retention_in_days"] for g in resources["aws_cloudwatch_log_group"].values()} == {14}
+    assert {"api_server_function_arn", "worker_zip_hash"} <= set(stack_json["output"])
+
+
+def test_every_zip_the_json_names_is_in_the_synth_output(first_synth):
+    stack_dir = first_synth / "stacks" / STACK
+    stack_json = json.loads((stack_dir / "cdk.tf.json").read_text())
+    paths = [r["filename"] for t in ("aws_lambda_function", "aws_lambda_layer_version")
+             for r in stack_json["resource"][t].values()]
+    assert len(paths) == 4
+    for relative in paths:
+        assert not relative.startswith("/") and (stack_dir / relative).is_file()
+
+
+def test_no_absolute_path_of_the_build_machine_in_any_output(first_synth):
+    for name, data in tree_bytes(first_synth).items():
+        if name.endswith(".json"):
+            text = data.decode()
+            assert str(PROJECT_ROOT) not in text and str(first_synth) not in text, name
+
+
+def test_synthesizing_twice_gives_identical_bytes(first_synth, tmp_path):
+    again = synth(PROJECT_ROOT, tmp_path / "out", tmp_path / "cache")
+    assert tree_bytes(again) == tree_bytes(first_synth)
+
+
+def test_two_checkouts_in_different_directories_give_identical_bytes(first_synth, tmp_path):
+    other = copy_checkout(tmp_path / "elsewhere" / "clone")
+    for path in other.rglob("*"):
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    out = synth(other, tmp_path / "out", tmp_path / "cache")
+    assert tree_bytes(out) == tree_bytes(first_synth)
+
+
+def test_environments_from_context_give_one_stack_each(tmp_path):
+    context = json.dumps({"projectName": "shop", "environments": ["dev", "prod"], "packagingMode": "synth"})
+    out = synth(PROJECT_ROOT, tmp_path / "out", tmp_path / "cache", CDKTF_CONTEXT_JSON=context)
+    assert sorted(p.name for p in (out / "stacks").iterdir()) == ["shop-dev", "shop-prod"]
+    prod = json.loads((out / "stacks" / "shop-prod" / "cdk.tf.json").read_text())
+    assert "shop-prod-worker" in {f["function_name"] for f in prod["resource"]["aws_lambda_function"].values()}
