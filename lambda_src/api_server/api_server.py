@@ -1,0 +1,150 @@
+"""HTTP API Lambda: a FastAPI app adapted to API Gateway / ALB / function URL events by Mangum."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, TypedDict
+
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from mangum import Mangum
+from practice_util import (
+    GreetingError,
+    PayloadError,
+    Settings,
+    build_greeting,
+    get_logger,
+    isoformat_z,
+    parse_json_object,
+    utc_now,
+)
+
+SERVICE = "api-server"
+SETTINGS = Settings.from_env()
+logger = get_logger(SERVICE, settings=SETTINGS)
+# Mangum logs each request and any unhandled app error; emit those as the same JSON.
+copy_config_to_registered_loggers(source_logger=logger, include={"mangum"})
+
+UNSUPPORTED_EVENT_MESSAGE = (
+    "unsupported event: this function only handles HTTP requests from API Gateway (REST or HTTP API), "
+    "an Application Load Balancer, a Lambda function URL or Lambda@Edge"
+)
+
+
+class HealthResponse(TypedDict):
+    status: str
+    app: str
+    environment: str
+    time: str
+
+
+class GreetingResponse(TypedDict):
+    message: str
+    language: str
+
+
+class EchoResponse(TypedDict):
+    received: dict[str, Any]
+    received_at: str
+    size_bytes: int
+
+
+class ErrorResponse(TypedDict):
+    """Lambda proxy response returned for events that are not HTTP requests."""
+
+    statusCode: int
+    headers: dict[str, str]
+    body: str
+
+
+def get_settings() -> Settings:
+    """Return the process-wide settings (a dependency, so tests can override it)."""
+    return SETTINGS
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+app = FastAPI(title="practice API", version="1.0.0")
+
+
+@app.exception_handler(GreetingError)
+async def _greeting_error(request: Request, exc: GreetingError) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"error": str(exc)})
+
+
+@app.exception_handler(PayloadError)
+async def _payload_error(request: Request, exc: PayloadError) -> JSONResponse:
+    return JSONResponse(status_code=400, content={"error": str(exc)})
+
+
+# response_model=None: the TypedDicts document the shape but are not turned into
+# pydantic models (pydantic rejects typing.TypedDict on Python < 3.12).
+@app.get("/", response_model=None)
+async def root() -> dict[str, str]:
+    """Return the canonical hello-world payload."""
+    return {"message": "Hello World"}
+
+
+@app.get("/health", response_model=None)
+async def health(settings: SettingsDep) -> HealthResponse:
+    """Report liveness with the app name and environment."""
+    return {
+        "status": "ok",
+        "app": settings.app_name,
+        "environment": settings.environment,
+        "time": isoformat_z(utc_now()),
+    }
+
+
+@app.get("/hello/{name}", response_model=None)
+async def hello(name: str, lang: str = "en") -> GreetingResponse:
+    """Greet ``name`` in ``lang`` (422 with ``{"error": ...}`` for a bad name or language)."""
+    return {"message": build_greeting(name, lang), "language": lang}
+
+
+@app.post("/echo", response_model=None)
+async def echo(request: Request) -> EchoResponse:
+    """Return the posted JSON object (400 with ``{"error": ...}`` if the body is not one)."""
+    raw = await request.body()
+    received = parse_json_object(raw, what="request body")
+    return {"received": received, "received_at": isoformat_z(utc_now()), "size_bytes": len(raw)}
+
+
+# One adapter per process, created at import (cold start) and reused by every invocation.
+handler = Mangum(app, lifespan="off")
+
+
+def is_http_event(event: Any, context: LambdaContext) -> bool:
+    """Tell whether Mangum can serve ``event``.
+
+    Uses Mangum's own inference (``Mangum.infer``), which raises ``RuntimeError`` only when
+    no handler class (ALB, HTTP API, REST API, Lambda@Edge) recognises the event.
+    """
+    if not isinstance(event, dict):
+        return False
+    try:
+        handler.infer(event, context)
+    except RuntimeError:
+        return False
+    return True
+
+
+def error_response(status_code: int, message: str) -> ErrorResponse:
+    """Build a proxy-style JSON error response."""
+    return {
+        "statusCode": status_code,
+        "headers": {"content-type": "application/json"},
+        "body": json.dumps({"error": message}),
+    }
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any] | ErrorResponse:
+    """Serve an HTTP event through the FastAPI app; answer other events with a 400 instead of raising."""
+    if not is_http_event(event, context):
+        keys = sorted(str(key) for key in event)[:20] if isinstance(event, dict) else []
+        logger.warning("Rejected non-HTTP event", extra={"event_type": type(event).__name__, "event_keys": keys})
+        return error_response(400, UNSUPPORTED_EVENT_MESSAGE)
+    return handler(event, context)

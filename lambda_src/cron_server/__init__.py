@@ -1,0 +1,1 @@
+"""Scheduled function: nightly retention plan (handler ``cron_server.lambda_handler``)."""
