@@ -22,7 +22,7 @@ from .execution_role import ExecutionRole
 from .lambda_fastapi_server import LambdaFastapiServer
 from .lambda_python_function import LambdaPythonFunction
 from .lambda_python_package import LambdaPythonPackage
-from .package_info import PackageInfo
+from .package_info import LayerInfo, PackageInfo
 from .providers import AWS_PROVIDER_VERSION, add_aws_provider
 from .runtime_code_modules import RuntimeCodeModules
 
@@ -36,6 +36,7 @@ __all__ = [
     "LambdaPythonFunction",
     "LambdaPythonPackage",
     "LayerIncompatibleError",
+    "LayerInfo",
     "PackageInfo",
     "PackageTooLargeError",
     "RuntimeCodeModules",

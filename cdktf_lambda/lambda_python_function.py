@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from . import cdk
-from .errors import HandlerNotFoundError, InvalidParameterError
+from .errors import HandlerNotFoundError, InvalidParameterError, LayerIncompatibleError, PackageTooLargeError
 from .limits import (
     MAX_UNZIPPED_BYTES,
     Architecture,
@@ -20,7 +20,7 @@ from .limits import (
     validate_runtime,
     validate_timeout,
 )
-from .package_info import PackageInfo
+from .package_info import LayerInfo, PackageInfo
 
 __all__ = ["LambdaPythonFunction"]
 
@@ -56,11 +56,13 @@ class LambdaPythonFunction(cdk.Construct):
     environment_variables
         Environment of the function; keys may not be reserved by Lambda; ≤ 4 KB in total. Default: ``{}``.
     layers
-        Extra layer version ARNs, attached after the package's own layers; at most 5 in all. Default: ``[]``.
+        Extra layers (ARNs or :class:`LayerInfo`), attached after the package's own layers; at most 5 in all.
+        A ``LayerInfo`` is checked against the function's runtime and architecture, and its size counts against
+        the 250 MB unzipped limit. Default: ``[]``.
     tags
         Tags of the function and the log group. Default: ``{}``.
     architecture
-        ``"x86_64"`` (default) or ``"arm64"``.
+        ``"x86_64"`` or ``"arm64"``. Default: the architecture the layers were built for, else ``"x86_64"``.
     description
         Description of the function. Default: none.
     tracing_mode
@@ -95,9 +97,9 @@ class LambdaPythonFunction(cdk.Construct):
         timeout: int = 30,
         log_retention_days: int = 14,
         environment_variables: Mapping[str, str] | None = None,
-        layers: Sequence[str] | None = None,
+        layers: Sequence[str | LayerInfo] | None = None,
         tags: Mapping[str, str] | None = None,
-        architecture: Architecture = "x86_64",
+        architecture: Architecture | None = None,
         description: str | None = None,
         tracing_mode: str | None = None,
         reserved_concurrent_executions: int | None = None,
@@ -112,9 +114,15 @@ class LambdaPythonFunction(cdk.Construct):
                     "package", package, "either package= or package_zip_path=/package_zip_hash=, not both"
                 )
             package_zip_path, package_zip_hash = package.zip_path, package.zip_hash
-            all_layers = [*package.layers, *(layers or [])]
+            all_layers: list[str | LayerInfo] = [*package.layers, *(layers or [])]
         else:
             all_layers = list(layers or [])
+        layer_infos = [layer for layer in all_layers if isinstance(layer, LayerInfo)]
+        layer_arns = [layer.arn if isinstance(layer, LayerInfo) else layer for layer in all_layers]
+        if architecture is None:
+            # The function follows its layers' architecture (e.g. a dependency layer built for arm64).
+            built_for = {a for info in layer_infos for a in info.compatible_architectures[:1]}
+            architecture = built_for.pop() if len(built_for) == 1 else "x86_64"
         handler = handler or (package.handler if package is not None else None) or self.default_handler
 
         # 2. validation (tokens, known only at apply time, are skipped)
@@ -135,14 +143,11 @@ class LambdaPythonFunction(cdk.Construct):
         validate_timeout(timeout)
         validate_log_retention_days(log_retention_days)
         validate_environment_variables(environment_variables)
-        validate_layers(all_layers)
+        validate_layers(layer_arns)
         validate_architecture(architecture)
+        _check_layers(layer_infos, runtime, architecture, package.unzipped_size if package is not None else None)
         if tracing_mode is not None and tracing_mode not in ("Active", "PassThrough"):
             raise InvalidParameterError("tracing_mode", tracing_mode, "'Active' or 'PassThrough'")
-        if package is not None and package.unzipped_size is not None and package.unzipped_size > MAX_UNZIPPED_BYTES:
-            raise InvalidParameterError(
-                "package", f"<{package.unzipped_size} bytes unzipped>", f"at most {MAX_UNZIPPED_BYTES} bytes unzipped"
-            )
 
         # 3. derived values
         log_group_name = f"/aws/lambda/{function_name}"
@@ -167,7 +172,7 @@ class LambdaPythonFunction(cdk.Construct):
             memory_size=memory_size,
             timeout=timeout,
             architectures=[architecture],
-            layers=all_layers or None,
+            layers=layer_arns or None,
             environment=cdk.LambdaFunctionEnvironment(variables=environment_variables)
             if environment_variables
             else None,
@@ -180,7 +185,7 @@ class LambdaPythonFunction(cdk.Construct):
         self.handler = handler
         self.runtime = runtime
         self.architecture = architecture
-        self.layers = tuple(all_layers)
+        self.layers = tuple(layer_arns)
 
     @property
     def function_arn(self) -> str:
@@ -197,3 +202,32 @@ class LambdaPythonFunction(cdk.Construct):
     @property
     def log_group_arn(self) -> str:
         return self.log_group.arn
+
+
+def _check_layers(
+    layers: Sequence[LayerInfo], runtime: str, architecture: str, function_unzipped_size: int | None
+) -> None:
+    """Each layer fits the function's runtime and architecture; code + layers stay within 250 MB unzipped."""
+    for layer in layers:
+        if layer.compatible_runtimes and runtime not in layer.compatible_runtimes:
+            raise LayerIncompatibleError(
+                f"Layer {layer.name!r} was built for {', '.join(layer.compatible_runtimes)}, "
+                f"not for the function's runtime={runtime!r}"
+            )
+        if layer.compatible_architectures and architecture not in layer.compatible_architectures:
+            raise LayerIncompatibleError(
+                f"Layer {layer.name!r} was built for {', '.join(layer.compatible_architectures)}, "
+                f"not for the function's architecture={architecture!r}"
+            )
+    sizes = {
+        "function code": function_unzipped_size,
+        **{f"layer {layer.name}": layer.unzipped_size for layer in layers},
+    }
+    known = {label: size for label, size in sizes.items() if size is not None}
+    total = sum(known.values())
+    if total > MAX_UNZIPPED_BYTES:
+        parts = ", ".join(f"{label} {size / 2**20:.1f} MiB" for label, size in known.items())
+        raise PackageTooLargeError(
+            f"Function code and layers are {total / 2**20:.1f} MiB unzipped ({parts}); "
+            f"Lambda allows at most {MAX_UNZIPPED_BYTES / 2**20:.0f} MiB"
+        )

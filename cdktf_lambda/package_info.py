@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["PackageInfo"]
+__all__ = ["LayerInfo", "PackageInfo"]
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class PackageInfo:
     modules
         Top-level modules in the package, used to check a handler string at synth time.
     layers
-        Layer version ARNs the code needs at run time (e.g. the ``practice_util`` layer).
+        Layers the code needs at run time (e.g. the ``practice_util`` layer), as :class:`LayerInfo`.
     unzipped_size
         Bytes of packaged files, when known at synth time.
     """
@@ -31,5 +31,28 @@ class PackageInfo:
     zip_hash: str
     handler: str | None = None
     modules: tuple[str, ...] = ()
-    layers: tuple[str, ...] = field(default=())
+    layers: tuple[LayerInfo, ...] = field(default=())
     unzipped_size: int | None = None
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """A layer version a function attaches, with what is known about it at synth time.
+
+    Attributes
+    ----------
+    arn
+        The layer version ARN (usually a token: ``aws_lambda_layer_version.<id>.arn``).
+    compatible_runtimes, compatible_architectures
+        What the layer was built for; a function with another runtime or architecture is refused at synth.
+    unzipped_size
+        Bytes of the layer's files, counted against Lambda's 250 MB (function + layers, unzipped) limit.
+    name
+        A readable name for error messages.
+    """
+
+    arn: str
+    compatible_runtimes: tuple[str, ...] = ()
+    compatible_architectures: tuple[str, ...] = ()
+    unzipped_size: int | None = None
+    name: str = "layer"

@@ -10,7 +10,7 @@ from . import cdk
 from .errors import InvalidParameterError, SourceError
 from .lambda_python_package import LambdaPythonPackage
 from .limits import Architecture, PackagingMode, Runtime, validate_architecture, validate_runtime
-from .package_info import PackageInfo
+from .package_info import LayerInfo, PackageInfo
 from .paths import resolve
 
 __all__ = ["RuntimeCodeModules", "SEED_FUNCTIONS", "SEED_RUNTIME_MODULES"]
@@ -55,8 +55,8 @@ class RuntimeCodeModules(cdk.Construct):
         ``{function name: PackageInfo}`` for every function.
     layers
         ``{runtime module: aws_lambda_layer_version}``.
-    layer_arns
-        The layer version ARNs, in ``runtime_modules`` order.
+    layer_infos, layer_arns
+        The layers as :class:`LayerInfo` and as ARNs, in ``runtime_modules`` order.
     """
 
     def __init__(
@@ -93,8 +93,9 @@ class RuntimeCodeModules(cdk.Construct):
                 )
 
         self.layers: dict[str, cdk.LambdaLayerVersion] = {}
+        layer_packages: dict[str, LambdaPythonPackage] = {}
         for module in runtime_modules:
-            package = LambdaPythonPackage(
+            package = layer_packages[module] = LambdaPythonPackage(
                 self,
                 module,
                 source_dir=base / module,
@@ -112,14 +113,24 @@ class RuntimeCodeModules(cdk.Construct):
                 compatible_architectures=list(compatible_architectures),
                 description=f"Runtime module {module} (python/{module})",
             )
-        self.layer_arns: tuple[str, ...] = tuple(layer.arn for layer in self.layers.values())
+        self.layer_infos: tuple[LayerInfo, ...] = tuple(
+            LayerInfo(
+                arn=layer.arn,
+                compatible_runtimes=tuple(compatible_runtimes),
+                compatible_architectures=tuple(compatible_architectures),
+                unzipped_size=layer_packages[module].info.unzipped_size,
+                name=module,
+            )
+            for module, layer in self.layers.items()
+        )
+        self.layer_arns: tuple[str, ...] = tuple(info.arn for info in self.layer_infos)
 
         self.packages: dict[str, PackageInfo] = {}
         for function in functions:
             package = LambdaPythonPackage(
                 self, function, source_dir=base / function, packaging_mode=packaging_mode, output_dir=output_dir
             )
-            self.packages[function] = dataclasses.replace(package.info, layers=self.layer_arns)
+            self.packages[function] = dataclasses.replace(package.info, layers=self.layer_infos)
 
     def _package(self, name: str) -> PackageInfo:
         try:

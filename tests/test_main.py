@@ -60,7 +60,9 @@ def test_writes_the_stack_json_with_three_functions_and_the_layer(first_synth):
     assert len(resources["aws_lambda_function"]) == 3
     assert len(resources["aws_lambda_layer_version"]) == 1
     assert sorted(g["name"] for g in resources["aws_cloudwatch_log_group"].values()) == [
-        "/aws/lambda/practice-dev-api-server", "/aws/lambda/practice-dev-cron-server", "/aws/lambda/practice-dev-worker",
+        "/aws/lambda/practice-dev-api-server",
+        "/aws/lambda/practice-dev-cron-server",
+        "/aws/lambda/practice-dev-worker",
     ]
     assert {g["retention_in_days"] for g in resources["aws_cloudwatch_log_group"].values()} == {14}
     assert {"api_server_function_arn", "worker_zip_hash"} <= set(stack_json["output"])
@@ -69,8 +71,11 @@ def test_writes_the_stack_json_with_three_functions_and_the_layer(first_synth):
 def test_every_zip_the_json_names_is_in_the_synth_output(first_synth):
     stack_dir = first_synth / "stacks" / STACK
     stack_json = json.loads((stack_dir / "cdk.tf.json").read_text())
-    paths = [r["filename"] for t in ("aws_lambda_function", "aws_lambda_layer_version")
-             for r in stack_json["resource"][t].values()]
+    paths = [
+        r["filename"]
+        for t in ("aws_lambda_function", "aws_lambda_layer_version")
+        for r in stack_json["resource"][t].values()
+    ]
     assert len(paths) == 4
     for relative in paths:
         assert not relative.startswith("/") and (stack_dir / relative).is_file()

@@ -7,7 +7,6 @@ import hashlib
 import os
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -45,7 +44,12 @@ JUNK = {
 
 def test_list_files_is_sorted_posix_and_excludes_junk(make_source):
     root = make_source({**FUNCTION, **JUNK})
-    assert [f.arcname for f in list_files(root)] == ["__init__.py", "api_server.py", "routes/__init__.py", "routes/items.py"]
+    assert [f.arcname for f in list_files(root)] == [
+        "__init__.py",
+        "api_server.py",
+        "routes/__init__.py",
+        "routes/items.py",
+    ]
 
 
 def test_list_files_applies_prefix(make_source):

@@ -11,7 +11,10 @@ from cdktf_lambda import (
     InvalidParameterError,
     LambdaFastapiServer,
     LambdaPythonFunction,
+    LayerIncompatibleError,
+    LayerInfo,
     PackageInfo,
+    PackageTooLargeError,
     cdk,
 )
 from tests.conftest import only, resources, synth_json
@@ -121,8 +124,11 @@ def test_every_seed_variable_is_passed_through(configured):
 def test_package_info_replaces_the_two_package_arguments_and_brings_handler_and_layers():
     stack = _stack()
     package = PackageInfo(
-        zip_path="assets/x/api.zip", zip_hash="aGFzaA==", handler="lambda_handler.lambda_handler",
-        modules=("__init__", "lambda_handler"), layers=(LAYER,),
+        zip_path="assets/x/api.zip",
+        zip_hash="aGFzaA==",
+        handler="lambda_handler.lambda_handler",
+        modules=("__init__", "lambda_handler"),
+        layers=(LAYER,),
     )
     LambdaFastapiServer(
         stack, "api", function_name="f", package=package, execution_role_arn=ROLE, layers=[LAYER.replace(":1", ":2")]
@@ -136,7 +142,11 @@ def test_package_info_replaces_the_two_package_arguments_and_brings_handler_and_
 def test_generic_function_requires_a_handler_without_a_package():
     with pytest.raises(InvalidParameterError, match="Invalid handler: None"):
         LambdaPythonFunction(
-            _stack(), "fn", function_name="f", package_zip_path="a.zip", package_zip_hash="aA==",
+            _stack(),
+            "fn",
+            function_name="f",
+            package_zip_path="a.zip",
+            package_zip_hash="aA==",
             execution_role_arn=ROLE,
         )
 
@@ -179,7 +189,11 @@ def test_handler_that_matches_no_module_of_the_package_is_refused():
     package = PackageInfo("a.zip", "aA==", handler="api_server.lambda_handler", modules=("__init__", "api_server"))
     with pytest.raises(HandlerNotFoundError, match=r"handler='apiserver.lambda_handler' names module 'apiserver'"):
         LambdaFastapiServer(
-            _stack(), "api", function_name="f", package=package, execution_role_arn=ROLE,
+            _stack(),
+            "api",
+            function_name="f",
+            package=package,
+            execution_role_arn=ROLE,
             handler="apiserver.lambda_handler",
         )
 
@@ -187,3 +201,34 @@ def test_handler_that_matches_no_module_of_the_package_is_refused():
 def test_synthesized_json_is_plain_data(defaults):
     json.dumps(defaults[1])  # no tokens left unresolved as objects
     assert "${TfToken" not in json.dumps(defaults[1])
+
+
+ARM_LAYER = LayerInfo(arn=LAYER, compatible_runtimes=("python3.13",), compatible_architectures=("arm64",), name="deps")
+
+
+def test_architecture_follows_the_layers():
+    stack = _stack()
+    LambdaFastapiServer(stack, "api", **BASE, layers=[ARM_LAYER])
+    function = only(resources(synth_json(stack), "aws_lambda_function"))
+    assert function["architectures"] == ["arm64"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error", "message"),
+    [
+        ({"architecture": "x86_64"}, LayerIncompatibleError, "built for arm64, not for the function's architecture"),
+        ({"runtime": "python3.12"}, LayerIncompatibleError, "built for python3.13, not for the function's runtime"),
+    ],
+)
+def test_incompatible_layer_is_refused(overrides, error, message):
+    with pytest.raises(error, match=message):
+        LambdaFastapiServer(_stack(), "api", **BASE, layers=[ARM_LAYER], **overrides)
+
+
+def test_code_and_layers_over_250_mb_unzipped_are_refused():
+    big = LayerInfo(arn=LAYER, unzipped_size=200 * 2**20, name="deps")
+    package = PackageInfo(
+        "a.zip", "aA==", handler="api_server.lambda_handler", modules=("api_server",), unzipped_size=60 * 2**20
+    )
+    with pytest.raises(PackageTooLargeError, match=r"260.0 MiB unzipped \(function code 60.0 MiB, layer deps 200.0"):
+        LambdaFastapiServer(_stack(), "api", function_name="f", package=package, execution_role_arn=ROLE, layers=[big])

@@ -37,7 +37,11 @@ NUMBER_TOKEN = -1.8881545897087626e289
         (limits.validate_environment_variables, {"_HANDLER": "x"}, "Invalid environment_variables key: '_HANDLER'"),
         (limits.validate_environment_variables, {"1ABC": "x"}, "Allowed: a letter followed by letters, digits"),
         (limits.validate_environment_variables, {"MY-VAR": "x"}, "Invalid environment_variables key: 'MY-VAR'"),
-        (limits.validate_environment_variables, {"A": 1}, "Invalid environment_variables\\['A'\\]: 1. Allowed: a string"),
+        (
+            limits.validate_environment_variables,
+            {"A": 1},
+            "Invalid environment_variables\\['A'\\]: 1. Allowed: a string",
+        ),
         (limits.validate_environment_variables, {"BIG": "x" * 4100}, "Allowed: at most 4096 bytes in total"),
         (limits.validate_layers, ["arn:aws:lambda:us-east-1:123456789012:layer:l:1"] * 6, "at most 5 layers"),
         (limits.validate_layers, ["arn:aws:lambda:us-east-1:123456789012:layer:l"], "Invalid layers item"),
@@ -47,7 +51,9 @@ NUMBER_TOKEN = -1.8881545897087626e289
     ],
 )
 def test_bad_values_raise_clear_errors(validator, value, message):
-    with pytest.raises(InvalidParameterError, match=message if "\\" in message or "{" in message else re.escape(message)):
+    with pytest.raises(
+        InvalidParameterError, match=message if "\\" in message or "{" in message else re.escape(message)
+    ):
         validator(value)
 
 

@@ -35,8 +35,9 @@ def archive_mode():
 @pytest.fixture(scope="module")
 def synth_mode():
     stack = _stack()
-    modules = RuntimeCodeModules(stack, "code", source_base_path="lambda_src", packaging_mode="synth",
-                                 name_prefix="practice-dev-")
+    modules = RuntimeCodeModules(
+        stack, "code", source_base_path="lambda_src", packaging_mode="synth", name_prefix="practice-dev-"
+    )
     return modules, synth_json(stack)
 
 
@@ -106,7 +107,8 @@ class TestSynthMode:
         assert layer["compatible_runtimes"] == ["python3.13"]
         (layer_id,) = resources(synth_mode[1], "aws_lambda_layer_version")
         for name in SEED_FUNCTIONS:
-            assert synth_mode[0].packages[name].layers == synth_mode[0].layer_arns
+            assert synth_mode[0].packages[name].layers == synth_mode[0].layer_infos
+        assert [i.arn for i in synth_mode[0].layer_infos] == list(synth_mode[0].layer_arns)
         assert layer_id in json.dumps(synth_mode[1])
 
     def test_seed_outputs_are_typed_package_infos(self, synth_mode):
@@ -129,10 +131,22 @@ def _asset_source(package: LambdaPythonPackage) -> Path:
     [
         ({"source_base_path": ""}, InvalidParameterError, "Invalid source_base_path: ''"),
         ({"source_base_path": "no/such/dir"}, SourceError, "source_base_path='no/such/dir' is not a directory"),
-        ({"source_base_path": "lambda_src", "functions": ("api_server", "nope")}, SourceError, "functions: nope not found"),
-        ({"source_base_path": "lambda_src", "packaging_mode": "docker"}, InvalidParameterError, "Invalid packaging_mode"),
+        (
+            {"source_base_path": "lambda_src", "functions": ("api_server", "nope")},
+            SourceError,
+            "functions: nope not found",
+        ),
+        (
+            {"source_base_path": "lambda_src", "packaging_mode": "docker"},
+            InvalidParameterError,
+            "Invalid packaging_mode",
+        ),
         ({"source_base_path": "lambda_src", "output_dir": "/tmp/out"}, InvalidParameterError, "Invalid output_dir"),
-        ({"source_base_path": "lambda_src", "compatible_runtimes": ("python2.7",)}, InvalidParameterError, "compatible_runtimes"),
+        (
+            {"source_base_path": "lambda_src", "compatible_runtimes": ("python2.7",)},
+            InvalidParameterError,
+            "compatible_runtimes",
+        ),
     ],
 )
 def test_bad_arguments(kwargs, error, message):
@@ -143,9 +157,7 @@ def test_bad_arguments(kwargs, error, message):
 
 
 def test_function_dir_without_init_or_handler_is_refused(make_source, tmp_path):
-    base = make_source(
-        {"api_server/api_server.py": "", "practice_util/__init__.py": ""}, root=tmp_path / "src"
-    )
+    base = make_source({"api_server/api_server.py": "", "practice_util/__init__.py": ""}, root=tmp_path / "src")
     with pytest.raises(SourceError, match="is not a Python package: no __init__.py"):
         RuntimeCodeModules(_stack(), "code", source_base_path=base, functions=("api_server",), packaging_mode="synth")
     (base / "api_server" / "__init__.py").write_text("")

@@ -58,7 +58,9 @@ def test_each_function_has_its_own_role_trusting_lambda(app_stack):
 
 def test_logs_permissions_are_scoped_to_the_functions_own_log_group(app_stack):
     synthesized = app_stack[1]
-    log_group_ids = {g["name"].rsplit("/", 1)[1]: gid for gid, g in resources(synthesized, "aws_cloudwatch_log_group").items()}
+    log_group_ids = {
+        g["name"].rsplit("/", 1)[1]: gid for gid, g in resources(synthesized, "aws_cloudwatch_log_group").items()
+    }
     role_ids = {r["name"]: rid for rid, r in resources(synthesized, "aws_iam_role").items()}
     policies = resources(synthesized, "aws_iam_role_policy").values()
     assert len(policies) == 3
