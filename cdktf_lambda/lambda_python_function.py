@@ -183,6 +183,8 @@ class LambdaPythonFunction(cdk.Construct):
             depends_on=[self.log_group],
         )
         self.handler = handler
+        self.timeout = timeout
+        self.memory_size = memory_size
         self.runtime = runtime
         self.architecture = architecture
         self.layers = tuple(layer_arns)

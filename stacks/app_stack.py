@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 
 from cdktf_lambda import (
     ExecutionRole,
+    HttpApi,
     LambdaFastapiServer,
     LambdaPythonFunction,
+    QueueWorker,
     RuntimeCodeModules,
+    Schedule,
     add_aws_provider,
     cdk,
 )
@@ -39,6 +42,11 @@ class AppStackConfig:
         Python runtime of all functions. Default: ``"python3.13"``.
     log_level
         ``LOG_LEVEL`` of the functions. Default: ``"INFO"``.
+    cron_schedule
+        When ``cron_server`` runs (EventBridge syntax). Default: ``"cron(15 0 * * ? *)"`` (00:15 UTC daily).
+    worker_batch_size, worker_max_receive_count
+        SQS batch size of ``worker`` and deliveries before a message goes to the dead-letter queue.
+        Defaults: ``10`` and ``5``.
     extra_tags
         Tags added to the common ``Project``/``Environment``/``ManagedBy`` tags. Default: ``{}``.
     """
@@ -50,6 +58,9 @@ class AppStackConfig:
     packaging_mode: PackagingMode = "synth"
     runtime: Runtime = "python3.13"
     log_level: str = "INFO"
+    cron_schedule: str = "cron(15 0 * * ? *)"
+    worker_batch_size: int = 10
+    worker_max_receive_count: int = 5
     extra_tags: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -62,10 +73,17 @@ class AppStackConfig:
 
 
 class AppStack(cdk.TerraformStack):
-    """api_server (FastAPI), cron_server and worker, each with its own role and log group, plus the layer.
+    """The whole serverless app, one environment of it.
+
+    * ``api_server`` (FastAPI behind Mangum) behind an HTTP API (``$default`` route and stage, access logs);
+    * ``cron_server`` on an EventBridge schedule;
+    * ``worker`` fed by an SQS queue with a dead-letter queue, reporting partial batch failures;
+    * each function with its own role (logs on its own log group; the worker: its own queue) and log group;
+      ``practice_util`` shared as a layer.
 
     Stack outputs: ``<function>_function_arn``, ``<function>_function_name``, ``<function>_zip_hash`` for each
-    function, ``api_server_invoke_arn`` and ``runtime_layer_arn``.
+    function, ``api_server_invoke_arn``, ``api_endpoint``, ``worker_queue_url``, ``worker_dlq_url`` and
+    ``runtime_layer_arn``.
     """
 
     def __init__(self, scope: cdk.Construct, id_: str, *, config: AppStackConfig | None = None) -> None:
@@ -113,4 +131,27 @@ class AppStack(cdk.TerraformStack):
             cdk.TerraformOutput(self, f"{name}_function_name", value=function.function_name)
             cdk.TerraformOutput(self, f"{name}_zip_hash", value=package.zip_hash)
         cdk.TerraformOutput(self, "api_server_invoke_arn", value=self.functions["api_server"].invoke_arn)
+
+        self.http_api = HttpApi(
+            self, "http_api", api_name=f"{config.prefix}-api", function=self.functions["api_server"]
+        )
+        self.schedule = Schedule(
+            self,
+            "cron_schedule",
+            rule_name=f"{config.prefix}-cron-server",
+            schedule_expression=config.cron_schedule,
+            function=self.functions["cron_server"],
+        )
+        self.queue_worker = QueueWorker(
+            self,
+            "worker_queue",
+            queue_name=f"{config.prefix}-worker",
+            function=self.functions["worker"],
+            role=self.roles["worker"],
+            batch_size=config.worker_batch_size,
+            max_receive_count=config.worker_max_receive_count,
+        )
+        cdk.TerraformOutput(self, "api_endpoint", value=self.http_api.api_endpoint)
+        cdk.TerraformOutput(self, "worker_queue_url", value=self.queue_worker.queue.url)
+        cdk.TerraformOutput(self, "worker_dlq_url", value=self.queue_worker.dead_letter_queue.url)
         cdk.TerraformOutput(self, "runtime_layer_arn", value=self.code.layer_arns[0])

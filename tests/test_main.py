@@ -59,12 +59,14 @@ def test_writes_the_stack_json_with_three_functions_and_the_layer(first_synth):
     resources = stack_json["resource"]
     assert len(resources["aws_lambda_function"]) == 3
     assert len(resources["aws_lambda_layer_version"]) == 1
-    assert sorted(g["name"] for g in resources["aws_cloudwatch_log_group"].values()) == [
+    assert sorted(g["name"] for g in resources["aws_cloudwatch_log_group"].values() if "/aws/lambda/" in g["name"]) == [
         "/aws/lambda/practice-dev-api-server",
         "/aws/lambda/practice-dev-cron-server",
         "/aws/lambda/practice-dev-worker",
     ]
     assert {g["retention_in_days"] for g in resources["aws_cloudwatch_log_group"].values()} == {14}
+    assert len(resources["aws_apigatewayv2_api"]) == len(resources["aws_cloudwatch_event_rule"]) == 1
+    assert len(resources["aws_sqs_queue"]) == 2 and len(resources["aws_lambda_event_source_mapping"]) == 1
     assert {"api_server_function_arn", "worker_zip_hash"} <= set(stack_json["output"])
 
 

@@ -35,6 +35,7 @@ def test_three_functions_named_project_env_function(app_stack):
 
 def test_log_groups_per_function_with_retention_14(app_stack):
     log_groups = _by_name(app_stack[1], "aws_cloudwatch_log_group", "name")
+    log_groups = {name: group for name, group in log_groups.items() if name.startswith("/aws/lambda/")}
     assert sorted(log_groups) == sorted(f"/aws/lambda/practice-dev-{n.replace('_', '-')}" for n in FUNCTIONS)
     assert {g["retention_in_days"] for g in log_groups.values()} == {14}
 
@@ -59,10 +60,12 @@ def test_each_function_has_its_own_role_trusting_lambda(app_stack):
 def test_logs_permissions_are_scoped_to_the_functions_own_log_group(app_stack):
     synthesized = app_stack[1]
     log_group_ids = {
-        g["name"].rsplit("/", 1)[1]: gid for gid, g in resources(synthesized, "aws_cloudwatch_log_group").items()
+        g["name"].rsplit("/", 1)[1]: gid
+        for gid, g in resources(synthesized, "aws_cloudwatch_log_group").items()
+        if g["name"].startswith("/aws/lambda/")
     }
     role_ids = {r["name"]: rid for rid, r in resources(synthesized, "aws_iam_role").items()}
-    policies = resources(synthesized, "aws_iam_role_policy").values()
+    policies = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "logs"]
     assert len(policies) == 3
     for function_name, log_group_id in log_group_ids.items():
         role_ref = f"${{aws_iam_role.{role_ids[function_name + '-role']}.name}}"
@@ -117,3 +120,97 @@ def test_archive_file_mode_stack_synthesizes_with_seed_output_dir():
     synthesized = synth_json(stack)
     outputs = sorted(a["output_path"] for a in synthesized["data"]["archive_file"].values())
     assert outputs == sorted(f"../../../out/{n}.zip" for n in (*FUNCTIONS, "practice_util"))
+
+
+def _one(synthesized, resource_type):
+    (item,) = resources(synthesized, resource_type).items()
+    return item
+
+
+def test_http_api_proxies_everything_to_api_server(app_stack):
+    synthesized = app_stack[1]
+    api_id, api = _one(synthesized, "aws_apigatewayv2_api")
+    integration_id, integration = _one(synthesized, "aws_apigatewayv2_integration")
+    function_id = next(
+        k for k, f in resources(synthesized, "aws_lambda_function").items() if "api-server" in f["function_name"]
+    )
+    assert (api["name"], api["protocol_type"]) == ("practice-dev-api", "HTTP")
+    assert integration["integration_type"] == "AWS_PROXY"
+    assert integration["payload_format_version"] == "2.0"
+    assert integration["integration_uri"] == f"${{aws_lambda_function.{function_id}.invoke_arn}}"
+    _, route = _one(synthesized, "aws_apigatewayv2_route")
+    assert (route["route_key"], route["target"]) == (
+        "$default",
+        f"integrations/${{aws_apigatewayv2_integration.{integration_id}.id}}",
+    )
+    _, stage = _one(synthesized, "aws_apigatewayv2_stage")
+    assert (stage["name"], stage["auto_deploy"]) == ("$default", True)
+    access_logs = next(
+        k
+        for k, g in resources(synthesized, "aws_cloudwatch_log_group").items()
+        if g["name"] == "/aws/apigateway/practice-dev-api"
+    )
+    assert stage["access_log_settings"]["destination_arn"] == f"${{aws_cloudwatch_log_group.{access_logs}.arn}}"
+    assert json.loads(stage["access_log_settings"]["format"])["requestId"] == "$context.requestId"
+    assert synthesized["output"]["api_endpoint"]["value"] == f"${{aws_apigatewayv2_api.{api_id}.api_endpoint}}"
+
+
+def _permission(synthesized, principal):
+    (permission,) = [p for p in resources(synthesized, "aws_lambda_permission").values() if p["principal"] == principal]
+    return permission
+
+
+def test_api_gateway_may_invoke_api_server_only_from_this_api(app_stack):
+    synthesized = app_stack[1]
+    api_id, _ = _one(synthesized, "aws_apigatewayv2_api")
+    permission = _permission(synthesized, "apigateway.amazonaws.com")
+    assert permission["action"] == "lambda:InvokeFunction"
+    assert permission["source_arn"] == f"${{aws_apigatewayv2_api.{api_id}.execution_arn}}/*/*"
+    assert "api_server_function" in permission["function_name"]
+
+
+def test_schedule_invokes_cron_server_and_permission_is_scoped_to_the_rule(app_stack):
+    synthesized = app_stack[1]
+    rule_id, rule = _one(synthesized, "aws_cloudwatch_event_rule")
+    assert (rule["name"], rule["schedule_expression"]) == ("practice-dev-cron-server", "cron(15 0 * * ? *)")
+    _, target = _one(synthesized, "aws_cloudwatch_event_target")
+    assert (
+        "cron_server_function" in target["arn"] and target["rule"] == f"${{aws_cloudwatch_event_rule.{rule_id}.name}}"
+    )
+    permission = _permission(synthesized, "events.amazonaws.com")
+    assert permission["source_arn"] == f"${{aws_cloudwatch_event_rule.{rule_id}.arn}}"
+    assert "cron_server_function" in permission["function_name"]
+
+
+def test_worker_queue_with_dlq_sse_and_partial_batch_failures(app_stack):
+    synthesized = app_stack[1]
+    queues = {q["name"]: (qid, q) for qid, q in resources(synthesized, "aws_sqs_queue").items()}
+    assert sorted(queues) == ["practice-dev-worker", "practice-dev-worker-dlq"]
+    dlq_id, _ = queues["practice-dev-worker-dlq"]
+    queue_id, queue = queues["practice-dev-worker"]
+    assert json.loads(queue["redrive_policy"]) == {
+        "deadLetterTargetArn": f"${{aws_sqs_queue.{dlq_id}.arn}}",
+        "maxReceiveCount": 5,
+    }
+    assert queue["visibility_timeout_seconds"] == 6 * 30
+    assert all(q["sqs_managed_sse_enabled"] is True for _, q in queues.values())
+    _, mapping = _one(synthesized, "aws_lambda_event_source_mapping")
+    assert mapping["event_source_arn"] == f"${{aws_sqs_queue.{queue_id}.arn}}"
+    assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
+    assert mapping["batch_size"] == 10 and "worker_function" in mapping["function_name"]
+
+
+def test_worker_may_only_consume_its_own_queue(app_stack):
+    synthesized = app_stack[1]
+    queue_id = next(k for k, q in resources(synthesized, "aws_sqs_queue").items() if q["name"] == "practice-dev-worker")
+    (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "queue"]
+    assert "worker_role" in policy["role"]
+    (statement,) = json.loads(policy["policy"])["Statement"]
+    assert statement["Action"] == ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+    assert statement["Resource"] == [f"${{aws_sqs_queue.{queue_id}.arn}}"]
+
+
+def test_no_policy_grants_a_wildcard_resource(app_stack):
+    for policy in resources(app_stack[1], "aws_iam_role_policy").values():
+        for statement in json.loads(policy["policy"])["Statement"]:
+            assert "*" not in statement["Resource"] and statement["Resource"] != "*"

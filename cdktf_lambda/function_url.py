@@ -1,0 +1,63 @@
+"""``FunctionUrl``: a Lambda function URL, the simpler alternative to an HTTP API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from . import cdk
+from .http_api import CorsOptions
+from .lambda_python_function import LambdaPythonFunction
+from .limits import validate_choice
+
+__all__ = ["FunctionUrl"]
+
+AuthType = Literal["AWS_IAM", "NONE"]
+
+
+class FunctionUrl(cdk.Construct):
+    """An HTTPS endpoint served directly by the function (payload format 2.0, which Mangum handles).
+
+    Parameters
+    ----------
+    function
+        The function. Required.
+    authorization_type
+        ``"AWS_IAM"`` (default: callers sign requests) or ``"NONE"`` (public).
+    cors
+        CORS settings. Default: none.
+
+    Attributes
+    ----------
+    function_url
+        The ``aws_lambda_function_url``.
+    url
+        The endpoint URL.
+    """
+
+    def __init__(
+        self,
+        scope: cdk.Construct,
+        id_: str,
+        *,
+        function: LambdaPythonFunction,
+        authorization_type: AuthType = "AWS_IAM",
+        cors: CorsOptions | None = None,
+    ) -> None:
+        super().__init__(scope, id_)
+        validate_choice("authorization_type", authorization_type, ("AWS_IAM", "NONE"))
+        self.function_url = cdk.LambdaFunctionUrl(
+            self,
+            "url",
+            function_name=function.function_name,
+            authorization_type=authorization_type,
+            cors=cdk.LambdaFunctionUrlCors(
+                allow_origins=list(cors.allow_origins),
+                allow_methods=list(cors.allow_methods),
+                allow_headers=list(cors.allow_headers),
+                max_age=cors.max_age,
+                allow_credentials=cors.allow_credentials,
+            )
+            if cors
+            else None,
+        )
+        self.url: str = self.function_url.function_url
