@@ -1,0 +1,114 @@
+"""``cdktf_lambda.cdk``'s fast provider import: the same synth output as the ordinary import, far fewer modules.
+
+``main.py`` is synthesized twice, each in a fresh interpreter as ``cdktf synth`` runs it: once with the fast path
+(the default) and once with ``CDKTF_LAMBDA_FAST_IMPORT=0`` (the provider package's own eager ``__init__``). The
+context is ``cdktf.json``'s with two environments, so the app has more than one stack. Both runs share the
+session's package cache, so the zips are built once. The ordinary import takes about 15 s here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests._synth import tree_bytes
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+#: Runs main.py as `python main.py` would, then (after jsii has stopped) records which modules were imported.
+RUN_MAIN_AND_REPORT_MODULES = """
+import atexit, json, os, runpy, sys
+
+def report():
+    from cdktf_lambda import cdk
+    package = cdk.FLAVOR_PACKAGES[cdk.flavor()]["aws"]
+    modules = sorted(sys.modules)
+    with open(os.environ["TEST_MODULES_REPORT"], "w") as handle:
+        json.dump(
+            {
+                "fast_import": cdk.fast_import_enabled(),
+                "provider_package": package,
+                "provider_package_loaded": package in sys.modules,
+                "provider_modules": [m for m in modules if m.startswith(package + ".")],
+                "cdktn_modules": [m for m in modules if m == "cdktn" or m.startswith("cdktn_")],
+            },
+            handle,
+        )
+
+atexit.register(report)
+sys.argv = ["main.py"]
+runpy.run_path("main.py", run_name="__main__")
+"""
+
+#: Selection switches that must not leak in from the developer's shell.
+SWITCHES = ("CDKTF_LAMBDA_FAST_IMPORT", "CDKTF_LAMBDA_FLAVOR", "CDKTF_OUTDIR", "CDKTF_CONTEXT_JSON")
+
+
+def synth_in_subprocess(outdir: Path, report: Path, **env: str) -> dict[str, Any]:
+    context = json.loads((PROJECT_ROOT / "cdktf.json").read_text())["context"] | {"environments": ["dev", "prod"]}
+    base = {name: value for name, value in os.environ.items() if name not in SWITCHES}
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_MAIN_AND_REPORT_MODULES],
+        cwd=PROJECT_ROOT,
+        env={
+            **base,
+            "CDKTF_OUTDIR": str(outdir),
+            "CDKTF_CONTEXT_JSON": json.dumps(context),
+            "TEST_MODULES_REPORT": str(report),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(report.read_text())
+
+
+@pytest.fixture(scope="module")
+def synths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """``{"fast": (cdktf.out, modules report), "ordinary": (…)}``; the package cache is the session's."""
+    base = tmp_path_factory.mktemp("cdk-imports")
+    runs = {}
+    for mode, switch in (("fast", {}), ("ordinary", {"CDKTF_LAMBDA_FAST_IMPORT": "0"})):
+        outdir = base / f"out-{mode}"
+        runs[mode] = (outdir, synth_in_subprocess(outdir, base / f"modules-{mode}.json", **switch))
+    return runs
+
+
+def test_fast_and_ordinary_import_synthesize_byte_identical_output(synths):
+    fast, ordinary = tree_bytes(synths["fast"][0]), tree_bytes(synths["ordinary"][0])
+    stacks = sorted({name.split("/")[1] for name in fast if name.startswith("stacks/")})
+    assert stacks == ["practice-dev", "practice-prod"]
+    assert sorted(fast) == sorted(ordinary)
+    differing = [name for name in fast if fast[name] != ordinary[name]]
+    assert not differing, f"files that differ between the fast and the ordinary import: {differing}"
+
+
+def test_each_run_used_the_import_path_it_was_asked_for(synths):
+    assert synths["fast"][1]["fast_import"] is True
+    assert synths["ordinary"][1]["fast_import"] is False
+
+
+def test_fast_path_imports_only_the_bindings_the_app_uses(synths):
+    report = synths["fast"][1]
+    assert report["provider_package"] == "cdktf_cdktf_provider_aws"
+    assert report["provider_package_loaded"]
+    assert 0 < len(report["provider_modules"]) < 50, report["provider_modules"]
+    assert f"{report['provider_package']}.lambda_function" in report["provider_modules"]
+
+
+def test_ordinary_import_loads_every_binding(synths):
+    assert len(synths["ordinary"][1]["provider_modules"]) > 2000
+
+
+@pytest.mark.parametrize("mode", ["fast", "ordinary"])
+def test_default_flavor_never_imports_cdktn(synths, mode):
+    assert synths[mode][1]["cdktn_modules"] == []
