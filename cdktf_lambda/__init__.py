@@ -10,6 +10,7 @@ Public API::
 
 from __future__ import annotations
 
+from .dependency_layer import DependencyLayer
 from .errors import (
     CdktfLambdaError,
     HandlerNotFoundError,
@@ -34,6 +35,7 @@ __all__ = [
     "AWS_PROVIDER_VERSION",
     "CdktfLambdaError",
     "CorsOptions",
+    "DependencyLayer",
     "ExecutionRole",
     "FunctionUrl",
     "HandlerNotFoundError",

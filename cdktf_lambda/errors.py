@@ -13,6 +13,7 @@ __all__ = [
     "InvalidParameterError",
     "SourceError",
     "HandlerNotFoundError",
+    "DependencyBuildError",
     "PackageTooLargeError",
     "LayerIncompatibleError",
 ]
@@ -48,6 +49,10 @@ class SourceError(CdktfLambdaError):
 
 class HandlerNotFoundError(SourceError):
     """A handler string does not point at a module that exists in the package."""
+
+
+class DependencyBuildError(SourceError):
+    """pip could not install the locked packages for the target platform (e.g. a package has no matching wheel)."""
 
 
 class PackageTooLargeError(CdktfLambdaError):

@@ -1,0 +1,211 @@
+"""``DependencyLayer``: the layer resource, its ``LayerInfo``, the synth cache, and the limits functions check."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from cdktf_lambda import (
+    DependencyLayer,
+    InvalidParameterError,
+    LambdaPythonFunction,
+    LayerIncompatibleError,
+    PackageInfo,
+    PackageTooLargeError,
+    SourceError,
+    cdk,
+)
+from cdktf_lambda.layer_build import WHEELHOUSE_ENV
+from cdktf_lambda.paths import CACHE_DIR_ENV
+from stacks import AppStack, AppStackConfig
+from tests.conftest import only, resources, synth_json
+from tests.fixtures.layers import pip_runs, session_wheelhouse, started_processes
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/test-role"
+LOCK = "lambda_src/Pipfile.lock"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _offline_builds_in_a_fresh_cache(tmp_path_factory) -> Iterator[None]:
+    """Layers come from the session's wheels, into a cache of this module's own (so the first build is seen)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(WHEELHOUSE_ENV, os.fspath(session_wheelhouse(tmp_path_factory)))
+        patch.setenv(CACHE_DIR_ENV, os.fspath(tmp_path_factory.mktemp("dependency-layer-cache")))
+        yield
+
+
+def layer_stack(**kwargs) -> tuple[cdk.TerraformStack, DependencyLayer]:
+    stack = cdk.TerraformStack(cdk.Testing.app(), "test")
+    layer = DependencyLayer(stack, "deps", **{"lock_file": LOCK, "layer_name": "test-dependencies", **kwargs})
+    return stack, layer
+
+
+def function(stack: cdk.TerraformStack, **kwargs) -> LambdaPythonFunction:
+    arguments = {
+        "function_name": "test-fn",
+        "package_zip_path": "a.zip",
+        "package_zip_hash": "aA==",
+        "handler": "api_server.lambda_handler",
+        "execution_role_arn": ROLE_ARN,
+        **kwargs,
+    }
+    return LambdaPythonFunction(stack, "fn", **arguments)
+
+
+@pytest.fixture(scope="module")
+def first_synth():
+    """The first synth in an empty cache: builds the layer (one pip process, one progress line)."""
+    stderr = io.StringIO()
+    with started_processes() as commands, contextlib.redirect_stderr(stderr):
+        stack, layer = layer_stack()
+        synthesized = synth_json(stack)
+    return synthesized, layer, pip_runs(commands), stderr.getvalue()
+
+
+# --- the first synth builds, the second hits the cache ---------------------------------------------------------------
+
+
+def test_first_synth_builds_the_layer_with_one_pip_run_and_one_progress_line(first_synth):
+    _, layer, pips, stderr = first_synth
+    assert len(pips) == 1 and "--only-binary=:all:" in pips[0]
+    assert not layer.build.cached
+    assert stderr.startswith(
+        "cdktf-lambda: building dependency layer for python3.13/x86_64 from lambda_src/Pipfile.lock (14 packages)... "
+    )
+    assert stderr.endswith(" MiB zip\n") and stderr.count("\n") == 1
+
+
+def test_second_synth_is_a_cache_hit_no_pip_process_and_nothing_printed(first_synth, capfd):
+    synthesized, layer, _, _ = first_synth
+    with started_processes() as commands:
+        stack, again = layer_stack()
+        second = synth_json(stack)
+    assert commands == [], "no process at all was started"
+    assert capfd.readouterr().err == ""
+    assert again.build.cached and again.zip_hash == layer.zip_hash
+    assert second == synthesized
+
+
+# --- the resource and the values other constructs use ----------------------------------------------------------------
+
+
+def test_layer_resource_declares_the_target_and_points_at_the_zip(first_synth):
+    synthesized, layer, _, _ = first_synth
+    resource = only(resources(synthesized, "aws_lambda_layer_version"))
+    assert resource["layer_name"] == "test-dependencies"
+    assert resource["compatible_runtimes"] == ["python3.13"]
+    assert resource["compatible_architectures"] == ["x86_64"]
+    assert resource["source_code_hash"] == layer.zip_hash
+    assert resource["filename"].startswith("assets/") and resource["filename"].endswith(layer.build.path.name)
+    assert resource["description"] == "Python packages from lambda_src/Pipfile.lock for python3.13/x86_64"
+
+
+def test_info_carries_what_functions_check(first_synth):
+    _, layer, _, _ = first_synth
+    assert layer.info.compatible_runtimes == ("python3.13",)
+    assert layer.info.compatible_architectures == ("x86_64",)
+    assert layer.info.unzipped_size == layer.unzipped_size > 5 * 2**20
+    assert layer.info.arn == layer.arn and layer.info.name == "test-dependencies"
+    assert "fastapi==0.165.0" in layer.packages and "mangum==0.22.0" in layer.packages
+
+
+def test_an_arm64_layer_makes_its_function_arm64():
+    stack, layer = layer_stack(architecture="arm64")
+    fn = function(stack, layers=[layer.info])
+    assert fn.architecture == "arm64"
+    function_json = only(resources(synth_json(stack), "aws_lambda_function"))
+    assert function_json["architectures"] == ["arm64"]
+    assert only(resources(synth_json(stack), "aws_lambda_layer_version"))["compatible_architectures"] == ["arm64"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"layer_name": "bad name!"}, InvalidParameterError, r"Invalid layer_name: 'bad name!'. Allowed: 1 to 140"),
+        ({"runtime": "python3.9"}, InvalidParameterError, r"Invalid runtime: 'python3.9'. Allowed: a supported"),
+        ({"architecture": "aarch64"}, InvalidParameterError, r"Invalid architecture: 'aarch64'. Allowed: one of"),
+        ({"lock_file": ""}, InvalidParameterError, r"Invalid lock_file: ''. Allowed: the path of a Pipfile.lock"),
+        ({"lock_file": "nowhere/Pipfile.lock"}, SourceError, r"Lock file not found: lock_file='nowhere/Pipfile.lock'"),
+        ({"wheelhouse": "no/such/dir"}, InvalidParameterError, r"Invalid wheelhouse: 'no/such/dir'"),
+    ],
+)
+def test_bad_parameters_are_refused_before_any_build(kwargs, error, match):
+    with started_processes() as commands, pytest.raises(error, match=match):
+        layer_stack(**kwargs)
+    assert commands == []
+
+
+# --- limits, checked by the function through .info -------------------------------------------------------------------
+
+
+def test_a_function_on_another_runtime_is_refused(first_synth):
+    stack, layer = layer_stack()
+    with pytest.raises(
+        LayerIncompatibleError,
+        match=r"Layer 'test-dependencies' was built for python3.13, not for the function's runtime='python3.12'",
+    ):
+        function(stack, runtime="python3.12", layers=[layer.info])
+
+
+def test_a_function_on_another_architecture_is_refused(first_synth):
+    stack, layer = layer_stack()
+    with pytest.raises(
+        LayerIncompatibleError,
+        match=r"Layer 'test-dependencies' was built for x86_64, not for the function's architecture='arm64'",
+    ):
+        function(stack, architecture="arm64", layers=[layer.info])
+
+
+def test_more_than_five_layers_are_refused(first_synth):
+    stack, layer = layer_stack()
+    with pytest.raises(InvalidParameterError, match=r"Invalid layers: '<6 layers>'. Allowed: at most 5 layers"):
+        function(stack, layers=[layer.info] * 6)
+
+
+def test_function_code_plus_layer_over_250_mb_unzipped_is_refused(first_synth):
+    stack, layer = layer_stack()
+    package = PackageInfo(zip_path="a.zip", zip_hash="aA==", handler="api_server.lambda_handler")
+    big = dataclasses.replace(package, unzipped_size=245 * 2**20)
+    with pytest.raises(
+        PackageTooLargeError,
+        match=r"are 25\d\.\d MiB unzipped \(function code 245\.0 MiB, layer test-dependencies 1\d\.\d MiB\); "
+        r"Lambda allows at most 250 MiB",
+    ):
+        LambdaPythonFunction(stack, "big", function_name="test-big", package=big, execution_role_arn=ROLE_ARN,
+                             layers=[layer.info])  # fmt: skip
+    function(stack, layers=[layer.info])  # the layer alone fits
+
+
+# --- the app ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_app_attaches_the_dependency_layer_to_every_function():
+    stack = AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig())
+    synthesized = synth_json(stack)
+    layer_id = next(
+        logical_id
+        for logical_id, layer in resources(synthesized, "aws_lambda_layer_version").items()
+        if layer["layer_name"] == "practice-dev-dependencies"
+    )
+    reference = f"${{aws_lambda_layer_version.{layer_id}.arn}}"
+    functions = resources(synthesized, "aws_lambda_function").values()
+    assert sorted(f["function_name"] for f in functions if reference in f["layers"]) == [
+        "practice-dev-api-server",
+        "practice-dev-cron-server",
+        "practice-dev-worker",
+    ]
+    assert synthesized["output"]["dependency_layer_arn"]["value"] == reference
+
+
+def test_the_app_can_go_without_it():
+    stack = AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig(dependency_layer=False))
+    synthesized = synth_json(stack)
+    assert [layer["layer_name"] for layer in resources(synthesized, "aws_lambda_layer_version").values()] == [
+        "practice-dev-practice-util"
+    ]
+    assert "dependency_layer_arn" not in synthesized["output"]
