@@ -6,6 +6,8 @@ VENV  := .venv
 TOOLS := .tools
 PY    := $(VENV)/bin/python
 PIPENV_VERSION := 2026.10.3
+# cdktf (default: CDK for Terraform 0.21) or cdktn (CDK Terrain, the maintained fork); see README.
+FLAVOR ?= cdktf
 
 # Project-local environment for every recipe: the virtualenv's node 22 first (jsii and cdktf-cli need it),
 # pipenv in the project, Terraform pointed at the project's own CLI config (provider mirror, no global change).
@@ -18,6 +20,18 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/.terraform.d/cli.tfrc
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 export DISABLE_VERSION_CHECK := true
+export CDKTF_LAMBDA_FLAVOR := $(FLAVOR)
+
+CDKTN_SETUP := $(VENV)/.synced-cdktn flavors/cdktn/node_modules/.installed
+ifeq ($(FLAVOR),cdktn)
+  CLI := flavors/cdktn/node_modules/.bin/cdktn
+  FLAVOR_SETUP := $(CDKTN_SETUP)
+else ifeq ($(FLAVOR),cdktf)
+  CLI := cdktf
+  FLAVOR_SETUP :=
+else
+  $(error FLAVOR=$(FLAVOR) is not a known flavor; allowed: cdktf, cdktn)
+endif
 
 .PHONY: help setup synth test lint fmt clean
 
@@ -39,16 +53,28 @@ node_modules/.installed: package-lock.json $(VENV)/.synced
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(VENV)/.synced-cdktn: Pipfile.lock $(VENV)/.synced
+	@echo "== installing the CDK Terrain packages (Pipfile category [cdktn])"
+	$(TOOLS)/bin/pipenv sync --categories="cdktn"
+	@touch $@
+
+flavors/cdktn/node_modules/.installed: flavors/cdktn/package-lock.json $(VENV)/.synced
+	@echo "== installing cdktn-cli from flavors/cdktn/package-lock.json"
+	npm ci --prefix flavors/cdktn --no-audit --no-fund --loglevel=error
+	@touch $@
+
 .terraform.d/cli.tfrc: $(VENV)/.synced
 	@$(PY) -m devtools.terraform_cli write-config $@
 
-setup: $(VENV)/.synced node_modules/.installed .terraform.d/cli.tfrc ## install Python packages, node 22, cdktf-cli, Terraform CLI config
+setup: $(VENV)/.synced node_modules/.installed .terraform.d/cli.tfrc $(FLAVOR_SETUP) ## install Python packages, node 22, the CLI, Terraform CLI config (FLAVOR=cdktn adds CDK Terrain)
 
-synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json
-	cdktf synth
+synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (FLAVOR=cdktn: with CDK Terrain)
+	$(CLI) synth
 
-test: setup ## run the test suite (unit, synth, snapshot, handler and lifecycle tests)
+test: setup $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
 	$(PY) -m pytest
+	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn)"
+	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q -m "not terraform" tests/cdktf_lambda tests/stacks tests/test_main.py
 
 lint: setup ## ruff
 	$(PY) -m ruff check .

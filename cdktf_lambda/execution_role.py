@@ -73,3 +73,11 @@ class ExecutionRole(cdk.Construct):
                 }
             ],
         )
+
+    def allow_tracing(self) -> cdk.IamRolePolicy:
+        """Let the function send X-Ray traces. X-Ray has no resource-level permissions, so this is the one
+        statement with ``"Resource": "*"`` (as in AWS's ``AWSXRayDaemonWriteAccess``)."""
+        return self.add_policy(
+            "xray",
+            [{"Effect": "Allow", "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "Resource": "*"}],
+        )

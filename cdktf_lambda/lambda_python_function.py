@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from . import cdk
@@ -69,6 +70,19 @@ class LambdaPythonFunction(cdk.Construct):
         X-Ray tracing, ``"Active"`` or ``"PassThrough"``. Default: not set (Lambda's default, PassThrough).
     reserved_concurrent_executions
         Concurrency reserved for the function. Default: not set (unreserved).
+    dead_letter_target_arn
+        SQS queue or SNS topic receiving events of failed *asynchronous* invocations (e.g. from a schedule); the
+        role needs permission to send there. Default: none.
+    kms_key_arn
+        Customer managed KMS key encrypting the environment variables. Default: AWS managed key.
+    log_kms_key_id
+        KMS key ARN encrypting the log group. Default: CloudWatch's own encryption.
+    code_signing_config_arn
+        Code signing configuration the deployment package must satisfy. Default: none.
+    secret_environment_variables
+        Names of environment variables whose values are secrets: each becomes a *sensitive* Terraform variable
+        ``<function_name>_<NAME>`` (``-`` as ``_``; set it at apply time with ``TF_VAR_<that>``), so the value never
+        appears in the synthesized JSON, snapshots or logs. Default: ``()``.
 
     Attributes
     ----------
@@ -103,6 +117,11 @@ class LambdaPythonFunction(cdk.Construct):
         description: str | None = None,
         tracing_mode: str | None = None,
         reserved_concurrent_executions: int | None = None,
+        dead_letter_target_arn: str | None = None,
+        kms_key_arn: str | None = None,
+        log_kms_key_id: str | None = None,
+        code_signing_config_arn: str | None = None,
+        secret_environment_variables: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, id_)
         # 1. defaults
@@ -142,7 +161,12 @@ class LambdaPythonFunction(cdk.Construct):
         validate_memory_size(memory_size)
         validate_timeout(timeout)
         validate_log_retention_days(log_retention_days)
-        validate_environment_variables(environment_variables)
+        validate_environment_variables({**environment_variables, **dict.fromkeys(secret_environment_variables, "")})
+        overlap = sorted(set(secret_environment_variables) & set(environment_variables))
+        if overlap:
+            raise InvalidParameterError(
+                "secret_environment_variables", overlap, "names not also given in environment_variables"
+            )
         validate_layers(layer_arns)
         validate_architecture(architecture)
         _check_layers(layer_infos, runtime, architecture, package.unzipped_size if package is not None else None)
@@ -153,11 +177,23 @@ class LambdaPythonFunction(cdk.Construct):
         log_group_name = f"/aws/lambda/{function_name}"
 
         # 4. child resources
+        for name in secret_environment_variables:
+            variable_name = re.sub(r"[^A-Za-z0-9_]", "_", f"{function_name}_{name}")
+            variable = cdk.TerraformVariable(
+                self,
+                name,
+                type="string",
+                sensitive=True,
+                description=f"Secret {name} of {function_name}: set TF_VAR_{variable_name} at apply time",
+            )
+            variable.override_logical_id(variable_name)
+            environment_variables[name] = variable.string_value
         self.log_group = cdk.CloudwatchLogGroup(
             self,
             "log_group",
             name=log_group_name,
             retention_in_days=log_retention_days,
+            kms_key_id=log_kms_key_id,
             tags=tags or None,
         )
         self.function = cdk.LambdaFunction(
@@ -179,6 +215,11 @@ class LambdaPythonFunction(cdk.Construct):
             description=description,
             tracing_config=cdk.LambdaFunctionTracingConfig(mode=tracing_mode) if tracing_mode else None,
             reserved_concurrent_executions=reserved_concurrent_executions,
+            dead_letter_config=cdk.LambdaFunctionDeadLetterConfig(target_arn=dead_letter_target_arn)
+            if dead_letter_target_arn
+            else None,
+            kms_key_arn=kms_key_arn,
+            code_signing_config_arn=code_signing_config_arn,
             tags=tags or None,
             depends_on=[self.log_group],
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from cdktf_lambda import (
+    DependencyLayer,
     ExecutionRole,
     HttpApi,
     LambdaFastapiServer,
@@ -15,7 +17,8 @@ from cdktf_lambda import (
     add_aws_provider,
     cdk,
 )
-from cdktf_lambda.limits import PackagingMode, Runtime
+from cdktf_lambda.errors import InvalidParameterError
+from cdktf_lambda.limits import PackagingMode, Runtime, validate_choice
 from cdktf_lambda.paths import STACK_DIR_TO_PROJECT
 
 __all__ = ["AppStack", "AppStackConfig"]
@@ -44,11 +47,23 @@ class AppStackConfig:
         ``LOG_LEVEL`` of the functions. Default: ``"INFO"``.
     cron_schedule
         When ``cron_server`` runs (EventBridge syntax). Default: ``"cron(15 0 * * ? *)"`` (00:15 UTC daily).
+    tracing
+        X-Ray active tracing on every function (the roles get ``xray:PutTraceSegments``/``PutTelemetryRecords``).
+        Default: ``True``.
     worker_batch_size, worker_max_receive_count
         SQS batch size of ``worker`` and deliveries before a message goes to the dead-letter queue.
         Defaults: ``10`` and ``5``.
     extra_tags
         Tags added to the common ``Project``/``Environment``/``ManagedBy`` tags. Default: ``{}``.
+    backend
+        Where Terraform keeps state: ``"local"`` (default: ``terraform.<stack>.tfstate`` in the project directory,
+        by a relative path) or ``"s3"`` (needs ``state_bucket``).
+    state_bucket, state_key, state_region, state_lock_table
+        S3 backend settings: bucket (required for ``"s3"``), key (default ``<project>/<env>/terraform.tfstate``),
+        region (default ``region``), DynamoDB lock table (default: S3 native locking with ``use_lockfile``).
+    dependency_layer
+        Attach a layer with the packages of ``<source_base_path>/Pipfile.lock`` (FastAPI, Mangum, Powertools), built
+        for ``runtime`` and x86_64 during synth, to every function. Default: ``True``.
     """
 
     project_name: str = "practice"
@@ -59,9 +74,16 @@ class AppStackConfig:
     runtime: Runtime = "python3.13"
     log_level: str = "INFO"
     cron_schedule: str = "cron(15 0 * * ? *)"
+    tracing: bool = True
     worker_batch_size: int = 10
     worker_max_receive_count: int = 5
     extra_tags: dict[str, str] = field(default_factory=dict)
+    backend: Literal["local", "s3"] = "local"
+    state_bucket: str | None = None
+    state_key: str | None = None
+    state_region: str | None = None
+    state_lock_table: str | None = None
+    dependency_layer: bool = True
 
     @property
     def prefix(self) -> str:
@@ -76,14 +98,14 @@ class AppStack(cdk.TerraformStack):
     """The whole serverless app, one environment of it.
 
     * ``api_server`` (FastAPI behind Mangum) behind an HTTP API (``$default`` route and stage, access logs);
-    * ``cron_server`` on an EventBridge schedule;
+    * ``cron_server`` on an EventBridge schedule, failed asynchronous invocations kept in a dead-letter queue;
     * ``worker`` fed by an SQS queue with a dead-letter queue, reporting partial batch failures;
     * each function with its own role (logs on its own log group; the worker: its own queue) and log group;
       ``practice_util`` shared as a layer.
 
     Stack outputs: ``<function>_function_arn``, ``<function>_function_name``, ``<function>_zip_hash`` for each
     function, ``api_server_invoke_arn``, ``api_endpoint``, ``worker_queue_url``, ``worker_dlq_url`` and
-    ``runtime_layer_arn``.
+    ``runtime_layer_arn`` (and ``dependency_layer_arn``).
     """
 
     def __init__(self, scope: cdk.Construct, id_: str, *, config: AppStackConfig | None = None) -> None:
@@ -91,8 +113,7 @@ class AppStack(cdk.TerraformStack):
         config = config or AppStackConfig()
         self.config = config
         add_aws_provider(self, region=config.region, default_tags=config.tags)
-        # State beside the project, by a path relative to the stack directory (cdktf's default is absolute).
-        cdk.LocalBackend(self, path=f"{STACK_DIR_TO_PROJECT}/terraform.{id_}.tfstate")
+        self._add_backend(id_, config)
 
         self.code = RuntimeCodeModules(
             self,
@@ -103,12 +124,33 @@ class AppStack(cdk.TerraformStack):
             compatible_runtimes=(config.runtime,),
         )
 
+        # Events of failed asynchronous invocations (the schedule invokes cron_server asynchronously) are kept.
+        self.cron_dead_letter_queue = cdk.SqsQueue(
+            self,
+            "cron_server_dlq",
+            name=f"{config.prefix}-cron-server-dlq",
+            message_retention_seconds=1_209_600,
+            sqs_managed_sse_enabled=True,
+        )
+
+        # Third-party packages (fastapi, mangum, aws-lambda-powertools) are not in the Lambda runtime: one layer.
+        self.dependency_layer: DependencyLayer | None = None
+        if config.dependency_layer:
+            self.dependency_layer = DependencyLayer(
+                self,
+                "dependency_layer",
+                lock_file=f"{config.source_base_path}/Pipfile.lock",
+                layer_name=f"{config.prefix}-dependencies",
+                runtime=config.runtime,
+            )
+
         self.roles: dict[str, ExecutionRole] = {}
         self.functions: dict[str, LambdaPythonFunction] = {}
         for name, package in self.code.packages.items():
             function_name = f"{config.prefix}-{name.replace('_', '-')}"
             role = ExecutionRole(self, f"{name}_role", role_name=f"{function_name}-role")
             construct_class = LambdaFastapiServer if name == "api_server" else LambdaPythonFunction
+            dead_letter_queue = self.cron_dead_letter_queue if name == "cron_server" else None
             function = construct_class(
                 self,
                 name,
@@ -122,8 +164,18 @@ class AppStack(cdk.TerraformStack):
                     "LOG_LEVEL": config.log_level,
                     "POWERTOOLS_SERVICE_NAME": name,
                 },
+                tracing_mode="Active" if config.tracing else None,
+                dead_letter_target_arn=dead_letter_queue.arn if dead_letter_queue else None,
+                layers=[self.dependency_layer.info] if self.dependency_layer else None,
             )
             role.allow_logging(function.log_group_arn)
+            if config.tracing:
+                role.allow_tracing()
+            if dead_letter_queue is not None:
+                role.add_policy(
+                    "dead_letter",
+                    [{"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [dead_letter_queue.arn]}],
+                )
             self.roles[name] = role
             self.functions[name] = function
 
@@ -155,3 +207,25 @@ class AppStack(cdk.TerraformStack):
         cdk.TerraformOutput(self, "worker_queue_url", value=self.queue_worker.queue.url)
         cdk.TerraformOutput(self, "worker_dlq_url", value=self.queue_worker.dead_letter_queue.url)
         cdk.TerraformOutput(self, "runtime_layer_arn", value=self.code.layer_arns[0])
+        if self.dependency_layer is not None:
+            cdk.TerraformOutput(self, "dependency_layer_arn", value=self.dependency_layer.arn)
+
+    def _add_backend(self, stack_id: str, config: AppStackConfig) -> None:
+        validate_choice("backend", config.backend, ("local", "s3"))
+        if config.backend == "local":
+            # State beside the project, by a path relative to the stack directory (cdktf's default is absolute).
+            cdk.LocalBackend(self, path=f"{STACK_DIR_TO_PROJECT}/terraform.{stack_id}.tfstate")
+            return
+        if not config.state_bucket:
+            raise InvalidParameterError("state_bucket", config.state_bucket, "an S3 bucket name when backend='s3'")
+        cdk.S3Backend(
+            self,
+            bucket=config.state_bucket,
+            key=config.state_key or f"{config.project_name}/{config.environment}/terraform.tfstate",
+            region=config.state_region or config.region,
+            encrypt=True,
+            dynamodb_table=config.state_lock_table,
+        )
+        if not config.state_lock_table:
+            # S3 native locking (Terraform >= 1.10); cdktf 0.21's S3Backend predates the option.
+            self.add_override("terraform.backend.s3.use_lockfile", True)

@@ -36,6 +36,15 @@ def synth_json(stack: Any) -> dict[str, Any]:
     return json.loads(cdk.Testing.synth(stack))
 
 
+def flavor_neutral(stack_json: dict[str, Any]) -> dict[str, Any]:
+    """Provider sources written as full registry addresses (cdktf writes ``aws``, cdktn ``hashicorp/aws``)."""
+    result = json.loads(json.dumps(stack_json))
+    for provider in result.get("terraform", {}).get("required_providers", {}).values():
+        if "/" not in provider.get("source", "/"):
+            provider["source"] = f"hashicorp/{provider['source']}"
+    return result
+
+
 def resources(synthesized: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
     """All resources of one type, by logical id (empty when none)."""
     return synthesized.get("resource", {}).get(resource_type, {})

@@ -5,36 +5,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests._synth import synth, tree_bytes
 from tests.conftest import PROJECT_ROOT
 
 #: What a checkout needs to synthesize (everything else in the repository is tooling).
 CHECKOUT = ("main.py", "cdktf.json", "cdktf_lambda", "stacks", "lambda_src")
 STACK = "practice-dev"
-
-
-def synth(project: Path, outdir: Path, cache: Path, **env: str) -> Path:
-    """Run ``python main.py`` the way ``cdktf synth`` does (from the project directory, CDKTF_OUTDIR set)."""
-    result = subprocess.run(
-        [sys.executable, "main.py"],
-        cwd=project,
-        env={**os.environ, "CDKTF_OUTDIR": str(outdir), "CDKTF_LAMBDA_CACHE_DIR": str(cache), **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Node 20 is end-of-life" not in result.stderr, "jsii ran on node 20: the venv's node 22 was not used"
-    return outdir
-
-
-def tree_bytes(outdir: Path) -> dict[str, bytes]:
-    return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*")) if p.is_file()}
 
 
 def copy_checkout(dest: Path) -> Path:
@@ -51,14 +31,14 @@ def copy_checkout(dest: Path) -> Path:
 @pytest.fixture(scope="module")
 def first_synth(tmp_path_factory):
     base = tmp_path_factory.mktemp("synth")
-    return synth(PROJECT_ROOT, base / "out", base / "cache")
+    return synth(PROJECT_ROOT, base / "out")
 
 
-def test_writes_the_stack_json_with_three_functions_and_the_layer(first_synth):
+def test_writes_the_stack_json_with_three_functions_and_the_layers(first_synth):
     stack_json = json.loads((first_synth / "stacks" / STACK / "cdk.tf.json").read_text())
     resources = stack_json["resource"]
     assert len(resources["aws_lambda_function"]) == 3
-    assert len(resources["aws_lambda_layer_version"]) == 1
+    assert len(resources["aws_lambda_layer_version"]) == 2  # practice_util and the dependencies
     assert sorted(g["name"] for g in resources["aws_cloudwatch_log_group"].values() if "/aws/lambda/" in g["name"]) == [
         "/aws/lambda/practice-dev-api-server",
         "/aws/lambda/practice-dev-cron-server",
@@ -66,7 +46,7 @@ def test_writes_the_stack_json_with_three_functions_and_the_layer(first_synth):
     ]
     assert {g["retention_in_days"] for g in resources["aws_cloudwatch_log_group"].values()} == {14}
     assert len(resources["aws_apigatewayv2_api"]) == len(resources["aws_cloudwatch_event_rule"]) == 1
-    assert len(resources["aws_sqs_queue"]) == 2 and len(resources["aws_lambda_event_source_mapping"]) == 1
+    assert len(resources["aws_sqs_queue"]) == 3 and len(resources["aws_lambda_event_source_mapping"]) == 1
     assert {"api_server_function_arn", "worker_zip_hash"} <= set(stack_json["output"])
 
 
@@ -78,7 +58,7 @@ def test_every_zip_the_json_names_is_in_the_synth_output(first_synth):
         for t in ("aws_lambda_function", "aws_lambda_layer_version")
         for r in stack_json["resource"][t].values()
     ]
-    assert len(paths) == 4
+    assert len(paths) == 5  # three functions, two layers
     for relative in paths:
         assert not relative.startswith("/") and (stack_dir / relative).is_file()
 
@@ -91,7 +71,7 @@ def test_no_absolute_path_of_the_build_machine_in_any_output(first_synth):
 
 
 def test_synthesizing_twice_gives_identical_bytes(first_synth, tmp_path):
-    again = synth(PROJECT_ROOT, tmp_path / "out", tmp_path / "cache")
+    again = synth(PROJECT_ROOT, tmp_path / "out")
     assert tree_bytes(again) == tree_bytes(first_synth)
 
 
@@ -99,13 +79,13 @@ def test_two_checkouts_in_different_directories_give_identical_bytes(first_synth
     other = copy_checkout(tmp_path / "elsewhere" / "clone")
     for path in other.rglob("*"):
         os.utime(path, (1_600_000_000, 1_600_000_000))
-    out = synth(other, tmp_path / "out", tmp_path / "cache")
+    out = synth(other, tmp_path / "out", tmp_path / "cache")  # a cache of its own: every zip built anew
     assert tree_bytes(out) == tree_bytes(first_synth)
 
 
 def test_environments_from_context_give_one_stack_each(tmp_path):
     context = json.dumps({"projectName": "shop", "environments": ["dev", "prod"], "packagingMode": "synth"})
-    out = synth(PROJECT_ROOT, tmp_path / "out", tmp_path / "cache", CDKTF_CONTEXT_JSON=context)
+    out = synth(PROJECT_ROOT, tmp_path / "out", CDKTF_CONTEXT_JSON=context)
     assert sorted(p.name for p in (out / "stacks").iterdir()) == ["shop-dev", "shop-prod"]
     prod = json.loads((out / "stacks" / "shop-prod" / "cdk.tf.json").read_text())
     assert "shop-prod-worker" in {f["function_name"] for f in prod["resource"]["aws_lambda_function"].values()}

@@ -8,7 +8,7 @@ import pytest
 
 from cdktf_lambda import AWS_PROVIDER_VERSION, cdk
 from stacks import AppStack, AppStackConfig
-from tests.conftest import PROJECT_ROOT, resources, synth_json
+from tests.conftest import PROJECT_ROOT, flavor_neutral, resources, synth_json
 
 FUNCTIONS = ("api_server", "cron_server", "worker")
 
@@ -24,7 +24,9 @@ def _by_name(synthesized, resource_type, key="function_name"):
 
 
 def test_snapshot(app_stack, snapshot):
-    assert app_stack[1] == snapshot
+    # The provider source is "aws" under cdktf and "hashicorp/aws" under cdktn (the same registry address); the
+    # snapshot records the full form so both flavors compare against one snapshot.
+    assert flavor_neutral(app_stack[1]) == snapshot
 
 
 def test_three_functions_named_project_env_function(app_stack):
@@ -40,10 +42,14 @@ def test_log_groups_per_function_with_retention_14(app_stack):
     assert {g["retention_in_days"] for g in log_groups.values()} == {14}
 
 
-def test_every_function_uses_the_practice_util_layer(app_stack):
-    (layer_id,) = resources(app_stack[1], "aws_lambda_layer_version")
+def test_every_function_uses_the_practice_util_and_dependency_layers(app_stack):
+    layers = {r["layer_name"]: lid for lid, r in resources(app_stack[1], "aws_lambda_layer_version").items()}
+    assert sorted(layers) == ["practice-dev-dependencies", "practice-dev-practice-util"]
     for function in resources(app_stack[1], "aws_lambda_function").values():
-        assert function["layers"] == [f"${{aws_lambda_layer_version.{layer_id}.arn}}"]
+        assert function["layers"] == [
+            f"${{aws_lambda_layer_version.{layers['practice-dev-practice-util']}.arn}}",
+            f"${{aws_lambda_layer_version.{layers['practice-dev-dependencies']}.arn}}",
+        ]
 
 
 def test_each_function_has_its_own_role_trusting_lambda(app_stack):
@@ -88,7 +94,8 @@ def test_common_tags_through_provider_default_tags(app_stack):
 
 
 def test_provider_constraint_admits_the_local_mirror_and_the_bindings_major(app_stack):
-    assert app_stack[1]["terraform"]["required_providers"]["aws"] == {"source": "aws", "version": ">= 5.100, < 7"}
+    source = {"cdktf": "aws", "cdktn": "hashicorp/aws"}[cdk.flavor()]
+    assert app_stack[1]["terraform"]["required_providers"]["aws"] == {"source": source, "version": ">= 5.100, < 7"}
     assert AWS_PROVIDER_VERSION == ">= 5.100, < 7"
 
 
@@ -185,7 +192,7 @@ def test_schedule_invokes_cron_server_and_permission_is_scoped_to_the_rule(app_s
 def test_worker_queue_with_dlq_sse_and_partial_batch_failures(app_stack):
     synthesized = app_stack[1]
     queues = {q["name"]: (qid, q) for qid, q in resources(synthesized, "aws_sqs_queue").items()}
-    assert sorted(queues) == ["practice-dev-worker", "practice-dev-worker-dlq"]
+    assert sorted(queues) == ["practice-dev-cron-server-dlq", "practice-dev-worker", "practice-dev-worker-dlq"]
     dlq_id, _ = queues["practice-dev-worker-dlq"]
     queue_id, queue = queues["practice-dev-worker"]
     assert json.loads(queue["redrive_policy"]) == {
@@ -210,7 +217,66 @@ def test_worker_may_only_consume_its_own_queue(app_stack):
     assert statement["Resource"] == [f"${{aws_sqs_queue.{queue_id}.arn}}"]
 
 
-def test_no_policy_grants_a_wildcard_resource(app_stack):
+def test_no_policy_grants_a_wildcard_resource_except_xray_which_has_no_resource_arns(app_stack):
     for policy in resources(app_stack[1], "aws_iam_role_policy").values():
         for statement in json.loads(policy["policy"])["Statement"]:
+            if all(action.startswith("xray:") for action in statement["Action"]):
+                assert statement["Resource"] == "*"
+                continue
             assert "*" not in statement["Resource"] and statement["Resource"] != "*"
+
+
+def test_functions_trace_with_xray(app_stack):
+    for function in resources(app_stack[1], "aws_lambda_function").values():
+        assert function["tracing_config"] == {"mode": "Active"}
+    xray = [p for p in resources(app_stack[1], "aws_iam_role_policy").values() if p["name"] == "xray"]
+    assert len(xray) == 3
+
+
+def test_cron_server_keeps_failed_async_events_in_its_dead_letter_queue(app_stack):
+    synthesized = app_stack[1]
+    dlq_id = next(
+        k for k, q in resources(synthesized, "aws_sqs_queue").items() if q["name"].endswith("cron-server-dlq")
+    )
+    functions = _by_name(synthesized, "aws_lambda_function")
+    assert functions["practice-dev-cron-server"]["dead_letter_config"] == {
+        "target_arn": f"${{aws_sqs_queue.{dlq_id}.arn}}"
+    }
+    (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "dead_letter"]
+    assert "cron_server_role" in policy["role"]
+    assert json.loads(policy["policy"])["Statement"][0] == {
+        "Action": ["sqs:SendMessage"],
+        "Effect": "Allow",
+        "Resource": [f"${{aws_sqs_queue.{dlq_id}.arn}}"],
+    }
+
+
+def test_s3_backend_choice():
+    config = AppStackConfig(backend="s3", state_bucket="acme-tf-state", state_lock_table="tf-locks")
+    synthesized = synth_json(AppStack(cdk.Testing.app(), "practice-dev", config=config))
+    assert synthesized["terraform"]["backend"] == {
+        "s3": {
+            "bucket": "acme-tf-state",
+            "dynamodb_table": "tf-locks",
+            "encrypt": True,
+            "key": "practice/dev/terraform.tfstate",
+            "region": "us-east-1",
+        }
+    }
+    native = AppStackConfig(backend="s3", state_bucket="acme-tf-state", state_key="k", state_region="eu-west-1")
+    backend = synth_json(AppStack(cdk.Testing.app(), "x", config=native))["terraform"]["backend"]["s3"]
+    assert (backend["key"], backend["region"], backend["use_lockfile"]) == ("k", "eu-west-1", True)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"backend": "s3"}, "Invalid state_bucket: None. Allowed: an S3 bucket name when backend='s3'"),
+        ({"backend": "gcs"}, "Invalid backend: 'gcs'. Allowed: one of 'local', 's3'"),
+    ],
+)
+def test_bad_backend_settings(overrides, message):
+    from cdktf_lambda import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        AppStack(cdk.Testing.app(), "x", config=AppStackConfig(**overrides))

@@ -1,0 +1,39 @@
+"""Fixtures of the lifecycle tests: the Terraform CLI config for the offline provider mirror, and a moto server.
+
+These tests deploy the real app (``main.py``) into moto on 127.0.0.1 with Terraform 1.11 and the aws provider from
+the local mirror. They are marked ``terraform``; ``pytest -m "not terraform"`` leaves them out. They fail (never
+skip) when terraform or the mirror is missing: ``make test`` is meant to run them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devtools import moto_server
+from devtools.terraform_cli import ProviderMirrorNotFound, find_provider_mirror, write_cli_config
+
+
+@pytest.fixture(scope="session")
+def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Terraform CLI config that installs hashicorp/aws from the local filesystem mirror."""
+    if shutil.which("terraform") is None:
+        pytest.fail("terraform is not on PATH: the lifecycle tests need Terraform 1.11 (deselect: -m 'not terraform')")
+    try:
+        mirror = find_provider_mirror()
+    except ProviderMirrorNotFound as exc:
+        pytest.fail(f"no offline provider mirror for the lifecycle tests:\n{exc}")
+    return write_cli_config(tmp_path_factory.mktemp("tfcli") / "cli.tfrc", mirror)
+
+
+@pytest.fixture
+def moto(tmp_path: Path) -> Iterator[moto_server.MotoServer]:
+    """A fresh moto server on a free 127.0.0.1 port for one test; stopped by its PID afterwards, whatever happened.
+
+    It also exits by itself if the test process dies (``exit_with_parent``).
+    """
+    with moto_server.running_server(log_path=tmp_path / "moto.log") as server:
+        yield server

@@ -1,0 +1,151 @@
+"""The app's full Terraform lifecycle against moto, with raw terraform: once per flavor (cdktf, cdktn).
+
+cdktf: synth -> init -> validate -> apply -> check every deployed object through boto3 -> plan is empty -> edit one
+line of worker's source in the copy, re-synth -> the plan updates worker's code and nothing else -> apply -> plan is
+empty -> destroy -> nothing left in moto.
+
+cdktn (CDK Terrain): synth with ``CDKTF_LAMBDA_FLAVOR=cdktn`` -> init -> apply -> checks -> plan is empty -> the
+cdktf-synthesized configuration plans no change against that state either (switching flavors needs no state
+migration) -> destroy -> nothing left.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from devtools import moto_server
+from tests.lifecycle._lifecycle import (
+    CHANGED_FUNCTION,
+    LIFECYCLE_BUDGET_SECONDS,
+    Deployment,
+    Phases,
+    address_of,
+    assert_moto_patches_applied,
+    assert_nothing_left,
+    check_deployed,
+    copy_project,
+    echo,
+    edit_one_line,
+    moto_report,
+    synth_app,
+)
+
+pytestmark = pytest.mark.terraform
+
+#: Attributes of aws_lambda_function that a code change may change in the plan (the zip's path carries its hash).
+CODE_ATTRIBUTES = {"filename", "source_code_hash"}
+
+
+def test_app_lifecycle_cdktf(
+    tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, capsys: pytest.CaptureFixture
+) -> None:
+    phases = Phases("app lifecycle, cdktf flavor, raw terraform")
+    try:
+        _cdktf_lifecycle(tmp_path, cli_config, moto, phases)
+    finally:
+        with capsys.disabled():
+            echo("\n" + phases.report() + "\n" + moto_report(moto))
+    assert phases.total < LIFECYCLE_BUDGET_SECONDS, f"lifecycle took {phases.total:.0f} s\n{phases.report()}"
+
+
+def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, phases: Phases) -> None:
+    assert_moto_patches_applied(moto)
+    project = copy_project(tmp_path / "project")
+    with phases("synth"):
+        stack_dir = synth_app(project)
+    tf = Deployment(stack_dir, moto, cli_config)
+    assert tf.config["//"]["metadata"]["version"].startswith("0.21."), "not synthesized with cdktf 0.21"
+
+    with phases("init"):
+        tf.terraform("init", "-input=false")
+    with phases("validate"):
+        tf.terraform("validate")
+    with phases("apply"):
+        tf.terraform("apply", "-input=false", "-auto-approve")
+    with phases("check objects (boto3)"):
+        outputs = tf.outputs()
+        before = check_deployed(tf.config, tf.state(), outputs, stack_dir, moto.endpoint_url)
+    with phases("plan (no drift)"):
+        tf.assert_no_drift("after the first apply")
+
+    # One line of one function's source changes: only that function's code may change.
+    edit_one_line(project / "lambda_src" / CHANGED_FUNCTION / f"{CHANGED_FUNCTION}.py")
+    with phases("re-synth"):
+        synth_app(project)
+    changed_address = address_of(
+        tf.config, "aws_lambda_function", function_name=outputs[f"{CHANGED_FUNCTION}_function_name"]
+    )
+    with phases("plan (code change)"):
+        result = tf.plan_exit_code("-out=code-change.tfplan")
+        assert result.returncode == 2, f"the edit of {CHANGED_FUNCTION}'s source planned nothing:\n{result.output}"
+        changes = tf.planned_changes("code-change.tfplan")
+        assert changes == [(changed_address, ["update"])], (
+            f"a one-line edit of {CHANGED_FUNCTION} must update only its function, in place; got {changes}\n"
+            f"{result.output}"
+        )
+        change = tf.planned_resource_change("code-change.tfplan", changed_address)
+        known_changes = {key for key, value in change["after"].items() if change["before"].get(key) != value} - set(
+            change.get("after_unknown", {})
+        )
+        assert known_changes == CODE_ATTRIBUTES, f"{changed_address}: changed {sorted(known_changes)}, not only code"
+    with phases("apply (code change)"):
+        tf.terraform("apply", "-input=false", "code-change.tfplan")
+    with phases("check objects (boto3) 2"):
+        outputs_after = tf.outputs()
+        after = check_deployed(tf.config, tf.state(), outputs_after, stack_dir, moto.endpoint_url)
+        assert after[CHANGED_FUNCTION] != before[CHANGED_FUNCTION], "the edited function's CodeSha256 did not change"
+        assert {k: v for k, v in after.items() if k != CHANGED_FUNCTION} == {
+            k: v for k, v in before.items() if k != CHANGED_FUNCTION
+        }, "functions that were not edited got new code"
+    with phases("plan (no drift) 2"):
+        tf.assert_no_drift("after the code-change apply")
+
+    with phases("destroy"):
+        tf.terraform("destroy", "-input=false", "-auto-approve")
+    assert_nothing_left(moto.endpoint_url)
+
+
+def test_app_lifecycle_cdktn(
+    tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, capsys: pytest.CaptureFixture
+) -> None:
+    phases = Phases("app lifecycle, cdktn flavor (CDK Terrain), raw terraform")
+    try:
+        _cdktn_lifecycle(tmp_path, cli_config, moto, phases)
+    finally:
+        with capsys.disabled():
+            echo("\n" + phases.report())
+    assert phases.total < LIFECYCLE_BUDGET_SECONDS, f"lifecycle took {phases.total:.0f} s\n{phases.report()}"
+
+
+def _cdktn_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, phases: Phases) -> None:
+    assert_moto_patches_applied(moto)
+    project = copy_project(tmp_path / "project")
+    with phases("synth (cdktn)"):
+        stack_dir = synth_app(project, flavor="cdktn")
+    tf = Deployment(stack_dir, moto, cli_config)
+    assert tf.config["//"]["metadata"]["version"].startswith("0.24."), "not synthesized with cdktn 0.24"
+
+    with phases("init"):
+        tf.terraform("init", "-input=false")
+    with phases("validate"):
+        tf.terraform("validate")
+    with phases("apply"):
+        tf.terraform("apply", "-input=false", "-auto-approve")
+    with phases("check objects (boto3)"):
+        check_deployed(tf.config, tf.state(), tf.outputs(), stack_dir, moto.endpoint_url)
+    with phases("plan (no drift)"):
+        tf.assert_no_drift("after the apply of the cdktn-synthesized stack")
+
+    # The same project synthesized with cdktf: its stack directory sits at the same depth, so its local backend
+    # points at the same state file. Switching flavors must plan nothing.
+    with phases("synth (cdktf) + init + plan"):
+        other = Deployment(synth_app(project, flavor="cdktf", outdir="cdktf.out.cdktf"), moto, cli_config)
+        assert other.config["//"]["metadata"]["version"].startswith("0.21.")
+        other.terraform("init", "-input=false")
+        other.assert_no_drift("cdktf-synthesized configuration against the state of the cdktn deploy")
+
+    with phases("destroy"):
+        tf.terraform("destroy", "-input=false", "-auto-approve")
+    assert_nothing_left(moto.endpoint_url)
