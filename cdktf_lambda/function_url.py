@@ -50,14 +50,6 @@ class FunctionUrl(cdk.Construct):
             "url",
             function_name=function.function_name,
             authorization_type=authorization_type,
-            cors=cdk.LambdaFunctionUrlCors(
-                allow_origins=list(cors.allow_origins),
-                allow_methods=list(cors.allow_methods),
-                allow_headers=list(cors.allow_headers),
-                max_age=cors.max_age,
-                allow_credentials=cors.allow_credentials,
-            )
-            if cors
-            else None,
+            cors=cdk.LambdaFunctionUrlCors(**cors.as_kwargs()) if cors else None,
         )
         self.url: str = self.function_url.function_url

@@ -53,6 +53,16 @@ class CorsOptions:
     max_age: int = 300
     allow_credentials: bool = False
 
+    def as_kwargs(self) -> dict[str, object]:
+        """The keyword arguments shared by an HTTP API's and a function URL's CORS block."""
+        return {
+            "allow_origins": list(self.allow_origins),
+            "allow_methods": list(self.allow_methods),
+            "allow_headers": list(self.allow_headers),
+            "max_age": self.max_age,
+            "allow_credentials": self.allow_credentials,
+        }
+
 
 class HttpApi(cdk.Construct):
     """HTTP API → ``$default`` route → Lambda proxy integration, with a ``$default`` auto-deploy stage.
@@ -98,15 +108,7 @@ class HttpApi(cdk.Construct):
             "api",
             name=api_name,
             protocol_type="HTTP",
-            cors_configuration=cdk.Apigatewayv2ApiCorsConfiguration(
-                allow_origins=list(cors.allow_origins),
-                allow_methods=list(cors.allow_methods),
-                allow_headers=list(cors.allow_headers),
-                max_age=cors.max_age,
-                allow_credentials=cors.allow_credentials,
-            )
-            if cors
-            else None,
+            cors_configuration=cdk.Apigatewayv2ApiCorsConfiguration(**cors.as_kwargs()) if cors else None,
             tags=tags,
         )
         self.integration = cdk.Apigatewayv2Integration(

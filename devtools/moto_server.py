@@ -75,6 +75,16 @@ class MotoServer:
             return self._proc.poll() is None
         return pid_alive(self.pid)
 
+    def gone_reason(self) -> str | None:
+        """None while the server process runs; else why not, naming the endpoint.
+
+        Meant for ``run_terraform(..., abort_if=server.gone_reason)``: terraform is stopped as soon as the
+        server dies instead of retrying a dead endpoint for a minute.
+        """
+        if self.is_alive():
+            return None
+        return f"the moto server at {self.endpoint_url} (pid {self.pid}) is not running any more"
+
     def answers(self, timeout: float = 1.0) -> bool:
         """The server responds on its port."""
         return ping(self.endpoint_url, timeout=timeout)
@@ -131,8 +141,14 @@ def free_port(host: str = DEFAULT_HOST) -> int:
 
 
 def port_is_free(port: int, host: str = DEFAULT_HOST) -> bool:
-    """Nothing is listening on ``host:port`` (and it can be bound)."""
+    """Nothing is listening on ``host:port`` (and it can be bound).
+
+    ``SO_REUSEADDR`` as a server sets it: connections the stopped server closed linger in TIME_WAIT for a minute,
+    which would make a plain ``bind`` fail although nothing listens any more (on Linux a listening socket still
+    blocks the bind).
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

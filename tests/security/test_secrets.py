@@ -30,6 +30,19 @@ PLANTED = {
 }
 
 
+def function(stack, **kwargs) -> LambdaPythonFunction:
+    return LambdaPythonFunction(
+        stack,
+        "fn",
+        function_name="svc",
+        package_zip_path="a.zip",
+        package_zip_hash="aA==",
+        handler="worker.lambda_handler",
+        execution_role_arn="arn:aws:iam::123456789012:role/r",
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def planted_tree(make_source, tmp_path):
     files = {
@@ -75,24 +88,14 @@ def test_zip_bytes_never_contain_the_planted_secret(planted_tree):
 def test_secret_environment_variables_become_sensitive_terraform_variables(monkeypatch):
     monkeypatch.setenv("TF_VAR_svc_API_TOKEN", SECRET)
     stack = cdk.TerraformStack(cdk.Testing.app(), "test")
-    LambdaPythonFunction(
-        stack,
-        "fn",
-        function_name="svc",
-        package_zip_path="a.zip",
-        package_zip_hash="aA==",
-        handler="worker.lambda_handler",
-        execution_role_arn="arn:aws:iam::123456789012:role/r",
-        environment_variables={"LOG_LEVEL": "INFO"},
-        secret_environment_variables=["API_TOKEN"],
-    )
+    function(stack, environment_variables={"LOG_LEVEL": "INFO"}, secret_environment_variables=["API_TOKEN"])
     synthesized = synth_json(stack)
     assert SECRET not in json.dumps(synthesized)
     variable = synthesized["variable"]["svc_API_TOKEN"]
     assert variable["sensitive"] is True and variable["type"] == "string"
     assert "TF_VAR_svc_API_TOKEN" in variable["description"]
-    (function,) = resources(synthesized, "aws_lambda_function").values()
-    assert function["environment"]["variables"] == {"API_TOKEN": "${var.svc_API_TOKEN}", "LOG_LEVEL": "INFO"}
+    (deployed,) = resources(synthesized, "aws_lambda_function").values()
+    assert deployed["environment"]["variables"] == {"API_TOKEN": "${var.svc_API_TOKEN}", "LOG_LEVEL": "INFO"}
 
 
 @pytest.mark.parametrize(
@@ -105,17 +108,7 @@ def test_secret_environment_variables_become_sensitive_terraform_variables(monke
 def test_bad_secret_names(secret_names, plain, message):
     stack = cdk.TerraformStack(cdk.Testing.app(), "test")
     with pytest.raises(InvalidParameterError, match=message):
-        LambdaPythonFunction(
-            stack,
-            "fn",
-            function_name="svc",
-            package_zip_path="a.zip",
-            package_zip_hash="aA==",
-            handler="worker.lambda_handler",
-            execution_role_arn="arn:aws:iam::123456789012:role/r",
-            environment_variables=plain,
-            secret_environment_variables=secret_names,
-        )
+        function(stack, environment_variables=plain, secret_environment_variables=secret_names)
 
 
 def test_snapshots_hold_no_secret_looking_values():
