@@ -33,7 +33,7 @@ else
   $(error FLAVOR=$(FLAVOR) is not a known flavor; allowed: cdktf, cdktn)
 endif
 
-.PHONY: help setup synth test lint fmt clean
+.PHONY: help setup synth test bench invoke serve lint fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -75,6 +75,15 @@ test: setup $(CDKTN_SETUP) ## run the whole test suite, then the synth tests aga
 	$(PY) -m pytest
 	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn)"
 	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q -m "not terraform" tests/cdktf_lambda tests/stacks tests/test_main.py
+
+bench: setup ## benchmark: ordinary vs fast import synth, packaging cold/warm, 1-30 functions, handler latency
+	$(PY) bench/synth.py
+
+invoke: synth ## run a function from the synthesized artifacts: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json
+	$(PY) -m cdktf_lambda invoke $(or $(FUNCTION),api_server) --event $(or $(EVENT),tests/events/apigw_http_v2_get_root.json)
+
+serve: setup ## the API on http://127.0.0.1:8000 with uvicorn, reloading on changes in lambda_src/
+	$(PY) -m cdktf_lambda serve --reload --port $(or $(PORT),8000)
 
 lint: setup ## ruff
 	$(PY) -m ruff check .
