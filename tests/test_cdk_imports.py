@@ -77,7 +77,13 @@ def synths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, di
     """``{"fast": (cdktf.out, modules report), "ordinary": (…)}``; the package cache is the session's."""
     base = tmp_path_factory.mktemp("cdk-imports")
     runs = {}
-    for mode, switch in (("fast", {}), ("ordinary", {"CDKTF_LAMBDA_FAST_IMPORT": "0"})):
+    modes = (
+        ("fast", {}),
+        ("ordinary", {"CDKTF_LAMBDA_FAST_IMPORT": "0"}),
+        ("cdktn-fast", {"CDKTF_LAMBDA_FLAVOR": "cdktn"}),
+        ("cdktn-ordinary", {"CDKTF_LAMBDA_FLAVOR": "cdktn", "CDKTF_LAMBDA_FAST_IMPORT": "0"}),
+    )
+    for mode, switch in modes:
         outdir = base / f"out-{mode}"
         runs[mode] = (outdir, synth_in_subprocess(outdir, base / f"modules-{mode}.json", **switch))
     return runs
@@ -90,6 +96,13 @@ def test_fast_and_ordinary_import_synthesize_byte_identical_output(synths):
     assert sorted(fast) == sorted(ordinary)
     differing = [name for name in fast if fast[name] != ordinary[name]]
     assert not differing, f"files that differ between the fast and the ordinary import: {differing}"
+
+
+def test_cdktn_fast_path_is_byte_identical_to_its_ordinary_import(synths):
+    """The node preload also rewrites @cdktn/provider-aws's ``__importStar`` layout; that must change nothing."""
+    fast, ordinary = tree_bytes(synths["cdktn-fast"][0]), tree_bytes(synths["cdktn-ordinary"][0])
+    assert sorted(fast) == sorted(ordinary) and len(fast) > 5
+    assert [name for name in fast if fast[name] != ordinary[name]] == []
 
 
 def test_each_run_used_the_import_path_it_was_asked_for(synths):
