@@ -33,7 +33,7 @@ else
   $(error FLAVOR=$(FLAVOR) is not a known flavor; allowed: cdktf, cdktn)
 endif
 
-.PHONY: help setup synth test bench invoke serve lint fmt clean
+.PHONY: help setup synth test bench invoke serve deploy-local destroy-local lint fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -87,6 +87,12 @@ invoke: synth ## run a function from the synthesized artifacts: make invoke FUNC
 
 serve: setup ## the API on http://127.0.0.1:8000 with uvicorn, reloading on changes in lambda_src/
 	$(PY) -m cdktf_lambda serve --reload --port $(or $(PORT),8000)
+
+deploy-local: setup ## deploy the app into a local moto server on 127.0.0.1 (cdktf deploy); moto keeps running
+	$(PY) -m devtools.deploy_local up
+
+destroy-local: setup ## cdktf destroy the local deploy, then stop its moto server (by PID)
+	$(PY) -m devtools.deploy_local down
 
 lint: setup ## ruff
 	$(PY) -m ruff check .

@@ -12,8 +12,18 @@ def main() -> None:
     project_name = app.node.try_get_context("projectName") or "practice"
     environments = app.node.try_get_context("environments") or ["dev"]
     packaging_mode = app.node.try_get_context("packagingMode") or "synth"
+    backend = app.node.try_get_context("backend") or {}  # {"type": "s3", "bucket": ..., "region": ..., ...}
     for environment in environments:
-        config = AppStackConfig(project_name=project_name, environment=environment, packaging_mode=packaging_mode)
+        config = AppStackConfig(
+            project_name=project_name,
+            environment=environment,
+            packaging_mode=packaging_mode,
+            backend=backend.get("type", "local"),
+            state_bucket=backend.get("bucket"),
+            state_key=backend.get("key", "").format(project=project_name, environment=environment) or None,
+            state_region=backend.get("region"),
+            state_lock_table=backend.get("lockTable"),
+        )
         AppStack(app, config.prefix, config=config)
     app.synth()
 

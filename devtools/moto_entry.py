@@ -14,6 +14,12 @@ Fixes:
   stores the API string verbatim, so moto's spacing is a whitespace-only diff on
   every plan -- also for queues whose redrive policy is managed by a separate
   ``aws_sqs_queue_redrive_policy`` (the queue's computed attribute re-plans).
+* Lambda ``DeadLetterConfig``: moto (5.2) ignores it in ``CreateFunction`` /
+  ``UpdateFunctionConfiguration`` and never returns it from ``GetFunction``, so a
+  function with ``dead_letter_config`` (the app's ``cron_server``) re-plans an in-place
+  update on every plan. The patch stores the ``TargetArn`` and returns it as AWS does
+  (an empty ``TargetArn`` in an update removes it). Nothing is ever sent to the queue:
+  moto does not invoke functions.
 
 This file is run as a script (it does not import ``devtools``), so it works from any
 working directory.
@@ -51,7 +57,48 @@ def _compact_sqs_redrive_policy() -> str:
     return "applied"
 
 
-PATCHES = {"sqs-compact-redrive-policy": _compact_sqs_redrive_policy}
+def _lambda_dead_letter_config() -> str:
+    from moto.awslambda import models
+
+    cls = getattr(models, "LambdaFunction", None)
+    needed = ("__init__", "get_configuration", "update_configuration")
+    if cls is None or not all(callable(getattr(cls, name, None)) for name in needed):
+        return "skipped: moto.awslambda.models.LambdaFunction does not have the expected methods"
+    original_init, original_get, original_update = cls.__init__, cls.get_configuration, cls.update_configuration
+
+    def __init__(self, account_id, spec, region, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original_init(self, account_id, spec, region, *args, **kwargs)
+        self.dead_letter_config = _dead_letter_config(spec.get("DeadLetterConfig"))
+
+    def get_configuration(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        config = original_get(self, *args, **kwargs)
+        dead_letter_config = getattr(self, "dead_letter_config", None)
+        if dead_letter_config and "DeadLetterConfig" not in config:
+            config["DeadLetterConfig"] = dict(dead_letter_config)
+        return config
+
+    def update_configuration(self, config_updates, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "DeadLetterConfig" in config_updates:
+            self.dead_letter_config = _dead_letter_config(config_updates["DeadLetterConfig"])
+        return original_update(self, config_updates, *args, **kwargs)
+
+    cls.__init__ = __init__
+    cls.get_configuration = get_configuration
+    cls.update_configuration = update_configuration
+    return "applied"
+
+
+def _dead_letter_config(value: object) -> dict[str, str] | None:
+    """``{"TargetArn": arn}`` as AWS keeps it; None when absent or emptied (``TargetArn: ""``)."""
+    if isinstance(value, dict) and value.get("TargetArn"):
+        return {"TargetArn": str(value["TargetArn"])}
+    return None
+
+
+PATCHES = {
+    "sqs-compact-redrive-policy": _compact_sqs_redrive_policy,
+    "lambda-dead-letter-config": _lambda_dead_letter_config,
+}
 
 
 def apply_patches() -> dict[str, str]:

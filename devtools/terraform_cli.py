@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,13 +67,25 @@ class TerraformNotFound(FileNotFoundError):
 class TerraformError(RuntimeError):
     """A terraform command exited with an unexpected status."""
 
-    def __init__(self, args: Sequence[str], returncode: int, output: str, cwd: Path, tail_lines: int = 40):
+    def __init__(
+        self,
+        args: Sequence[str],
+        returncode: int,
+        output: str,
+        cwd: Path,
+        tail_lines: int = 40,
+        *,
+        reason: str | None = None,
+    ):
         self.args_ = list(args)
         self.returncode = returncode
         self.output = output
         self.cwd = cwd
+        #: Why the harness stopped terraform (``abort_if`` of :func:`run_terraform`), else None.
+        self.reason = reason
+        what = f"was stopped: {reason}" if reason else f"failed with exit code {returncode}"
         super().__init__(
-            f"`terraform {' '.join(args)}` failed with exit code {returncode} in {cwd}.\n"
+            f"`terraform {' '.join(args)}` {what} (in {cwd}).\n"
             f"--- last {tail_lines} lines of output ---\n{tail(output, tail_lines)}"
         )
 
@@ -355,6 +367,7 @@ def run_terraform(
     timeout: float | None = 900,
     tail_lines: int = 40,
     binary: str | None = None,
+    abort_if: Callable[[], str | None] | None = None,
 ) -> TerraformResult:
     """Run ``terraform <args>`` in ``cwd`` with exactly ``env``; capture (and stream) output.
 
@@ -364,6 +377,11 @@ def run_terraform(
     (use ``(0, 2)`` with ``plan -detailed-exitcode``), raise :class:`TerraformError`
     whose message carries the last ``tail_lines`` lines. On timeout terraform is sent
     SIGINT (graceful stop, releases the state lock), then killed.
+
+    ``abort_if`` is polled about twice a second while terraform runs; when it returns a
+    reason (e.g. "the moto server at http://127.0.0.1:PORT is gone"), terraform is stopped
+    the same way and :class:`TerraformError` is raised with that reason first in its
+    message. Without it, the aws provider retries a dead endpoint for 30-60 s per call.
     """
     args = list(args)
     if args and args[0] in _NO_COLOR_COMMANDS and "-no-color" not in args:
@@ -397,27 +415,28 @@ def run_terraform(
 
     reader = threading.Thread(target=_pump, daemon=True)
     reader.start()
+    deadline = None if timeout is None else started + timeout
     try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        reader.join(timeout=5)
-        output = "".join(lines)
-        raise TerraformError(args, -1, output + f"\n[timed out after {timeout}s]", cwd, tail_lines) from None
+        while True:
+            try:
+                proc.wait(timeout=_POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            if deadline is not None and time.monotonic() >= deadline:
+                _stop(proc, grace=30)
+                reader.join(timeout=5)
+                output = "".join(lines)
+                raise TerraformError(args, -1, output + f"\n[timed out after {timeout}s]", cwd, tail_lines) from None
+            reason = abort_if() if abort_if else None
+            if reason:
+                _stop(proc, grace=_ABORT_GRACE_SECONDS)
+                reader.join(timeout=5)
+                output = "".join(lines)
+                raise TerraformError(args, -1, output + f"\n[stopped: {reason}]", cwd, tail_lines, reason=reason)
     except BaseException:
         # e.g. KeyboardInterrupt: do not leave terraform running.
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        _stop(proc, grace=30)
         raise
     reader.join(timeout=10)
     output = "".join(lines)
@@ -425,6 +444,28 @@ def run_terraform(
     if proc.returncode not in set(ok_codes):
         raise TerraformError(args, proc.returncode, output, cwd, tail_lines)
     return result
+
+
+_POLL_SECONDS = 0.5
+#: After SIGINT, how long an aborted terraform may take to stop before it is killed. Its provider keeps
+#: retrying a dead endpoint, so waiting for a graceful stop would cost the 30-60 s the abort saves.
+_ABORT_GRACE_SECONDS = 5.0
+
+
+def _stop(proc: subprocess.Popen, grace: float) -> None:
+    """SIGINT (terraform stops gracefully and releases its state lock), then SIGKILL after ``grace`` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        # terraform leads its own process group (start_new_session): its provider plugins go too.
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            proc.kill()
+        proc.wait()
 
 
 _NO_COLOR_COMMANDS = frozenset(

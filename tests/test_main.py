@@ -89,3 +89,23 @@ def test_environments_from_context_give_one_stack_each(tmp_path):
     assert sorted(p.name for p in (out / "stacks").iterdir()) == ["shop-dev", "shop-prod"]
     prod = json.loads((out / "stacks" / "shop-prod" / "cdk.tf.json").read_text())
     assert "shop-prod-worker" in {f["function_name"] for f in prod["resource"]["aws_lambda_function"].values()}
+
+
+def test_s3_backend_from_context(tmp_path):
+    context = json.dumps(
+        {
+            "environments": ["prod"],
+            "backend": {"type": "s3", "bucket": "acme-state", "key": "{project}/{environment}.tfstate"},
+        }
+    )
+    out = synth(PROJECT_ROOT, tmp_path / "out", CDKTF_CONTEXT_JSON=context)
+    backend = json.loads((out / "stacks" / "practice-prod" / "cdk.tf.json").read_text())["terraform"]["backend"]
+    assert backend == {
+        "s3": {
+            "bucket": "acme-state",
+            "encrypt": True,
+            "key": "practice/prod.tfstate",
+            "region": "us-east-1",
+            "use_lockfile": True,
+        }
+    }

@@ -207,17 +207,17 @@ class Deployment:
         plan = json.loads(self.terraform("show", "-json", planfile).output)
         return next(rc["change"] for rc in plan["resource_changes"] if rc["address"] == address)
 
-    def outputs(self) -> dict[str, Any]:
-        return {k: v["value"] for k, v in json.loads(self.terraform("output", "-json").output).items()}
-
-    def state(self) -> dict[str, dict[str, Any]]:
-        """Attribute values of every resource in the state, by address."""
-        return state_values(json.loads(self.terraform("show", "-json").output))
+    def show(self) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+        """The state (attribute values of every resource, by address) and the stack outputs (by name)."""
+        return state_and_outputs(json.loads(self.terraform("show", "-json").output))
 
 
-def state_values(shown: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    resources = shown.get("values", {}).get("root_module", {}).get("resources", [])
-    return {r["address"]: r["values"] for r in resources if r.get("mode") == "managed"}
+def state_and_outputs(shown: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Resource values by address and output values by name, from ``terraform show -json`` of a state."""
+    values = shown.get("values", {})
+    resources = values.get("root_module", {}).get("resources", [])
+    state = {r["address"]: r["values"] for r in resources if r.get("mode") == "managed"}
+    return state, {name: output["value"] for name, output in values.get("outputs", {}).items()}
 
 
 def address_of(config: Mapping[str, Any], resource_type: str, **match: Any) -> str:

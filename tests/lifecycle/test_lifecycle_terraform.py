@@ -65,8 +65,8 @@ def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoSer
     with phases("apply"):
         tf.terraform("apply", "-input=false", "-auto-approve")
     with phases("check objects (boto3)"):
-        outputs = tf.outputs()
-        before = check_deployed(tf.config, tf.state(), outputs, stack_dir, moto.endpoint_url)
+        state, outputs = tf.show()
+        before = check_deployed(tf.config, state, outputs, stack_dir, moto.endpoint_url)
     with phases("plan (no drift)"):
         tf.assert_no_drift("after the first apply")
 
@@ -93,8 +93,8 @@ def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoSer
     with phases("apply (code change)"):
         tf.terraform("apply", "-input=false", "code-change.tfplan")
     with phases("check objects (boto3) 2"):
-        outputs_after = tf.outputs()
-        after = check_deployed(tf.config, tf.state(), outputs_after, stack_dir, moto.endpoint_url)
+        state, outputs = tf.show()
+        after = check_deployed(tf.config, state, outputs, stack_dir, moto.endpoint_url)
         assert after[CHANGED_FUNCTION] != before[CHANGED_FUNCTION], "the edited function's CodeSha256 did not change"
         assert {k: v for k, v in after.items() if k != CHANGED_FUNCTION} == {
             k: v for k, v in before.items() if k != CHANGED_FUNCTION
@@ -134,7 +134,7 @@ def _cdktn_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoSer
     with phases("apply"):
         tf.terraform("apply", "-input=false", "-auto-approve")
     with phases("check objects (boto3)"):
-        check_deployed(tf.config, tf.state(), tf.outputs(), stack_dir, moto.endpoint_url)
+        check_deployed(tf.config, *tf.show(), stack_dir, moto.endpoint_url)
     with phases("plan (no drift)"):
         tf.assert_no_drift("after the apply of the cdktn-synthesized stack")
 
