@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,24 @@ def only(mapping: dict[str, Any]) -> Any:
     """The single value of ``mapping``; fails when there are zero or several."""
     assert len(mapping) == 1, f"expected exactly one, got {sorted(mapping)}"
     return next(iter(mapping.values()))
+
+
+@pytest.fixture(scope="session")
+def terraform_cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Terraform CLI config installing hashicorp/aws from the offline mirror, for the Terraform tests.
+
+    Fails (never skips) when terraform or the mirror is missing: those tests are the proof that the JSON deploys,
+    and a silent skip would hide that (deselect them with ``-m "not terraform"``).
+    """
+    from devtools.terraform_cli import ProviderMirrorNotFound, find_provider_mirror, write_cli_config
+
+    if shutil.which("terraform") is None:
+        pytest.fail("terraform is not on PATH: the Terraform tests need Terraform >= 1.10 (or -m 'not terraform')")
+    try:
+        mirror = find_provider_mirror()
+    except ProviderMirrorNotFound as exc:
+        pytest.fail(f"no offline provider mirror for hashicorp/aws:\n{exc}")
+    return write_cli_config(tmp_path_factory.mktemp("tfcli") / "cli.tfrc", mirror)
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devtools import moto_server
-from devtools.terraform_cli import ProviderMirrorNotFound, find_provider_mirror, write_cli_config
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +26,6 @@ def clean_moto(moto: moto_server.MotoServer) -> moto_server.MotoServer:
 
 
 @pytest.fixture(scope="session")
-def terraform_ready(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A CLI config for the local provider mirror. Fails loudly (never skips) when terraform or the mirror is
-    missing: these tests are the proof that the JSON deploys, and a silent skip would hide that."""
-    if shutil.which("terraform") is None:
-        pytest.fail("terraform is not on PATH: the Terraform lifecycle tests need Terraform >= 1.10 installed")
-    try:
-        mirror = find_provider_mirror()
-    except ProviderMirrorNotFound as exc:
-        pytest.fail(f"no offline provider mirror for hashicorp/aws: {exc}")
-    return write_cli_config(tmp_path_factory.mktemp("tfcli") / "cli.tfrc", mirror)
+def terraform_ready(terraform_cli_config: Path) -> Path:
+    """The Terraform CLI config for the offline provider mirror (tests/conftest.py)."""
+    return terraform_cli_config

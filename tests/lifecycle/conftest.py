@@ -7,26 +7,18 @@ skip) when terraform or the mirror is missing: ``make test`` is meant to run the
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devtools import moto_server
-from devtools.terraform_cli import ProviderMirrorNotFound, find_provider_mirror, write_cli_config
 
 
 @pytest.fixture(scope="session")
-def cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Terraform CLI config that installs hashicorp/aws from the local filesystem mirror."""
-    if shutil.which("terraform") is None:
-        pytest.fail("terraform is not on PATH: the lifecycle tests need Terraform 1.11 (deselect: -m 'not terraform')")
-    try:
-        mirror = find_provider_mirror()
-    except ProviderMirrorNotFound as exc:
-        pytest.fail(f"no offline provider mirror for the lifecycle tests:\n{exc}")
-    return write_cli_config(tmp_path_factory.mktemp("tfcli") / "cli.tfrc", mirror)
+def cli_config(terraform_cli_config: Path) -> Path:
+    """The Terraform CLI config for the offline provider mirror (tests/conftest.py)."""
+    return terraform_cli_config
 
 
 @pytest.fixture

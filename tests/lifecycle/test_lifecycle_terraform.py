@@ -50,6 +50,15 @@ def test_app_lifecycle_cdktf(
     assert phases.total < LIFECYCLE_BUDGET_SECONDS, f"lifecycle took {phases.total:.0f} s\n{phases.report()}"
 
 
+def init_validate_apply(tf: Deployment, phases: Phases) -> None:
+    with phases("init"):
+        tf.terraform("init", "-input=false")
+    with phases("validate"):
+        tf.terraform("validate")
+    with phases("apply"):
+        tf.terraform("apply", "-input=false", "-auto-approve")
+
+
 def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, phases: Phases) -> None:
     assert_moto_patches_applied(moto)
     project = copy_project(tmp_path / "project")
@@ -58,12 +67,7 @@ def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoSer
     tf = Deployment(stack_dir, moto, cli_config)
     assert tf.config["//"]["metadata"]["version"].startswith("0.21."), "not synthesized with cdktf 0.21"
 
-    with phases("init"):
-        tf.terraform("init", "-input=false")
-    with phases("validate"):
-        tf.terraform("validate")
-    with phases("apply"):
-        tf.terraform("apply", "-input=false", "-auto-approve")
+    init_validate_apply(tf, phases)
     with phases("check objects (boto3)"):
         state, outputs = tf.show()
         before = check_deployed(tf.config, state, outputs, stack_dir, moto.endpoint_url)
@@ -127,12 +131,7 @@ def _cdktn_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoSer
     tf = Deployment(stack_dir, moto, cli_config)
     assert tf.config["//"]["metadata"]["version"].startswith("0.24."), "not synthesized with cdktn 0.24"
 
-    with phases("init"):
-        tf.terraform("init", "-input=false")
-    with phases("validate"):
-        tf.terraform("validate")
-    with phases("apply"):
-        tf.terraform("apply", "-input=false", "-auto-approve")
+    init_validate_apply(tf, phases)
     with phases("check objects (boto3)"):
         check_deployed(tf.config, *tf.show(), stack_dir, moto.endpoint_url)
     with phases("plan (no drift)"):
