@@ -119,6 +119,8 @@ class BuiltZip:
     unzipped_size: int
     #: Archive names, sorted.
     arcnames: tuple[str, ...]
+    #: Whether this call wrote the zip (``False``: it was in the cache already).
+    created: bool = False
 
 
 def _excluded(name: str, excludes: Sequence[str]) -> bool:
@@ -248,7 +250,8 @@ def build_zip(
         raise SourceError(f"Nothing to package for {name!r}: no files left after exclusions")
     key = hash_files(files)
     dest = Path(cache_dir) / f"{name}-{key[:24]}.zip"
-    if not dest.is_file():
+    created = not dest.is_file()
+    if created:
         write_zip(files, dest)
     size = dest.stat().st_size
     if size > max_bytes:
@@ -263,6 +266,7 @@ def build_zip(
         size=size,
         unzipped_size=sum(f.path.stat().st_size for f in files),
         arcnames=tuple(f.arcname for f in files),
+        created=created,
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import cdk
-from .bundling import DEFAULT_EXCLUDES, SourceFile, build_zip, find_handler, list_files, top_level_modules
+from .bundling import DEFAULT_EXCLUDES, BuiltZip, SourceFile, build_zip, find_handler, list_files, top_level_modules
 from .errors import InvalidParameterError, SourceError
 from .limits import PackagingMode, validate_choice
 from .package_info import PackageInfo
@@ -64,8 +64,9 @@ class LambdaPythonPackage(cdk.Construct):
         All of it as a :class:`PackageInfo`, to pass to a function as ``package=``.
     archive
         The ``data.archive_file`` (``archive_file`` mode) or ``None``.
-    asset
-        The ``TerraformAsset`` holding the zip (``synth`` mode) or ``None``.
+    asset, built
+        The ``TerraformAsset`` holding the zip and the :class:`~cdktf_lambda.bundling.BuiltZip` (``synth`` mode),
+        or ``None``.
     """
 
     def __init__(
@@ -104,10 +105,11 @@ class LambdaPythonPackage(cdk.Construct):
         self.handler = find_handler(root, name) if kind == "function" else None
         self.archive = None
         self.asset = None
+        self.built: BuiltZip | None = None
         unzipped_size: int | None = None
 
         if packaging_mode == "synth":
-            built = build_zip(files, cache_dir(), name)
+            built = self.built = build_zip(files, cache_dir(), name)
             self.asset = cdk.TerraformAsset(self, "asset", path=str(built.path), type=cdk.AssetType.FILE)
             self.zip_path: str = self.asset.path
             self.zip_hash: str = built.zip_hash

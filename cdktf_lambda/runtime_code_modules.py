@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import cdk
-from .errors import InvalidParameterError, SourceError
+from .bundling import find_handler, list_files
+from .errors import CdktfLambdaError, InvalidParameterError, SourceError
 from .lambda_python_package import LambdaPythonPackage
 from .limits import Architecture, PackagingMode, Runtime, validate_architecture, validate_runtime
 from .package_info import LayerInfo, PackageInfo
@@ -92,18 +93,71 @@ class RuntimeCodeModules(cdk.Construct):
                     f"{label}: {', '.join(missing)} not found under source_base_path={str(source_base_path)!r}"
                 )
 
-        self.layers: dict[str, cdk.LambdaLayerVersion] = {}
-        layer_packages: dict[str, LambdaPythonPackage] = {}
+        # Every source tree is checked (package, handler file, symlinks) before the first zip is written.
+        for function in functions:
+            find_handler(base / function, function)
+            list_files(base / function)
         for module in runtime_modules:
-            package = layer_packages[module] = LambdaPythonPackage(
-                self,
-                module,
-                source_dir=base / module,
-                kind="layer",
-                packaging_mode=packaging_mode,
-                output_dir=output_dir,
+            list_files(base / module)
+
+        self._written: list[Path] = []
+        try:
+            self._add_packages(
+                base,
+                functions,
+                runtime_modules,
+                packaging_mode,
+                output_dir,
+                name_prefix,
+                compatible_runtimes,
+                compatible_architectures,
             )
-            self.layers[module] = cdk.LambdaLayerVersion(
+        except CdktfLambdaError:
+            for path in self._written:  # a later package failed (e.g. too large): leave no zip of this construct
+                path.unlink(missing_ok=True)
+            raise
+
+    def _track(self, package: LambdaPythonPackage) -> LambdaPythonPackage:
+        if package.built is not None and package.built.created:
+            self._written.append(package.built.path)
+        return package
+
+    def _add_packages(
+        self,
+        base: Path,
+        functions: Sequence[str],
+        runtime_modules: Sequence[str],
+        packaging_mode: PackagingMode,
+        output_dir: str,
+        name_prefix: str,
+        compatible_runtimes: Sequence[Runtime],
+        compatible_architectures: Sequence[Architecture],
+    ) -> None:
+        # All zips first, so that a package over a limit fails before any resource exists.
+        layer_packages = {
+            module: self._track(
+                LambdaPythonPackage(
+                    self,
+                    module,
+                    source_dir=base / module,
+                    kind="layer",
+                    packaging_mode=packaging_mode,
+                    output_dir=output_dir,
+                )
+            )
+            for module in runtime_modules
+        }
+        function_packages = {
+            function: self._track(
+                LambdaPythonPackage(
+                    self, function, source_dir=base / function, packaging_mode=packaging_mode, output_dir=output_dir
+                )
+            )
+            for function in functions
+        }
+
+        self.layers: dict[str, cdk.LambdaLayerVersion] = {
+            module: cdk.LambdaLayerVersion(
                 self,
                 f"{module}_layer",
                 layer_name=f"{name_prefix}{module.replace('_', '-')}",
@@ -113,6 +167,8 @@ class RuntimeCodeModules(cdk.Construct):
                 compatible_architectures=list(compatible_architectures),
                 description=f"Runtime module {module} (python/{module})",
             )
+            for module, package in layer_packages.items()
+        }
         self.layer_infos: tuple[LayerInfo, ...] = tuple(
             LayerInfo(
                 arn=layer.arn,
@@ -124,13 +180,10 @@ class RuntimeCodeModules(cdk.Construct):
             for module, layer in self.layers.items()
         )
         self.layer_arns: tuple[str, ...] = tuple(info.arn for info in self.layer_infos)
-
-        self.packages: dict[str, PackageInfo] = {}
-        for function in functions:
-            package = LambdaPythonPackage(
-                self, function, source_dir=base / function, packaging_mode=packaging_mode, output_dir=output_dir
-            )
-            self.packages[function] = dataclasses.replace(package.info, layers=self.layer_infos)
+        self.packages: dict[str, PackageInfo] = {
+            function: dataclasses.replace(package.info, layers=self.layer_infos)
+            for function, package in function_packages.items()
+        }
 
     def _package(self, name: str) -> PackageInfo:
         try:

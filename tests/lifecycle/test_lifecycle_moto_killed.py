@@ -68,7 +68,9 @@ def test_apply_fails_loudly_when_moto_is_killed_mid_run(
     first_line = str(error).splitlines()[0]
     assert error.reason == f"the moto server at {moto.endpoint_url} (pid {moto.pid}) is not running any more"
     assert first_line.startswith("`terraform apply") and error.reason in first_line, first_line
-    assert "Creation complete" in error.output, "killed before apply created anything"
+    # The kill comes once moto holds a layer version, which may be before terraform prints "Creation complete"
+    # for it: what must hold is that apply was creating resources when moto died.
+    assert "Creating..." in error.output, "moto was killed before apply started creating resources"
     assert failed_at - killed_at[0] < MAX_SECONDS_TO_FAIL, f"took {failed_at - killed_at[0]:.0f} s to fail"
     assert not moto.is_alive()
 
