@@ -139,8 +139,10 @@ class LambdaPythonFunction(cdk.Construct):
         layer_infos = [layer for layer in all_layers if isinstance(layer, LayerInfo)]
         layer_arns = [layer.arn if isinstance(layer, LayerInfo) else layer for layer in all_layers]
         if architecture is None:
-            # The function follows its layers' architecture (e.g. a dependency layer built for arm64).
-            built_for = {a for info in layer_infos for a in info.compatible_architectures[:1]}
+            # The function follows the architecture of layers built for one (e.g. a dependency layer for arm64).
+            built_for = {
+                info.compatible_architectures[0] for info in layer_infos if len(info.compatible_architectures) == 1
+            }
             architecture = built_for.pop() if len(built_for) == 1 else "x86_64"
         handler = handler or (package.handler if package is not None else None) or self.default_handler
 

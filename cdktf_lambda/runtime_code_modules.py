@@ -45,7 +45,7 @@ class RuntimeCodeModules(cdk.Construct):
     compatible_runtimes
         Runtimes the layers declare. Default: ``("python3.13",)``.
     compatible_architectures
-        Architectures the layers declare. Default: ``("x86_64",)``.
+        Architectures the layers declare. Default: ``("x86_64", "arm64")``: runtime modules are plain Python.
 
     Attributes
     ----------
@@ -72,7 +72,7 @@ class RuntimeCodeModules(cdk.Construct):
         packaging_mode: PackagingMode = "archive_file",
         name_prefix: str = "",
         compatible_runtimes: Sequence[Runtime] = ("python3.13",),
-        compatible_architectures: Sequence[Architecture] = ("x86_64",),
+        compatible_architectures: Sequence[Architecture] = ("x86_64", "arm64"),
     ) -> None:
         super().__init__(scope, id_)
         if source_base_path is None or (isinstance(source_base_path, str) and not source_base_path.strip()):

@@ -177,3 +177,21 @@ def test_binary_file_in_a_layer_needs_synth_mode(make_source, tmp_path):
 
 def test_project_root_is_where_tests_run():
     assert Path.cwd() == PROJECT_ROOT
+
+
+def test_plain_python_layers_serve_both_architectures_and_an_arm64_dependency_layer_decides(synth_mode):
+    from cdktf_lambda import LambdaPythonFunction, LayerInfo
+
+    assert all(info.compatible_architectures == ("x86_64", "arm64") for info in synth_mode[0].layer_infos)
+    stack = _stack()
+    code = RuntimeCodeModules(stack, "code", source_base_path="lambda_src", packaging_mode="synth")
+    deps = LayerInfo(arn="arn:aws:lambda:us-east-1:123456789012:layer:deps:1", compatible_architectures=("arm64",))
+    function = LambdaPythonFunction(
+        stack,
+        "fn",
+        function_name="f",
+        package=code.worker,
+        layers=[deps],
+        execution_role_arn="arn:aws:iam::123456789012:role/r",
+    )
+    assert function.architecture == "arm64"
