@@ -86,11 +86,7 @@ class Workspace:
         return self.work_dir / "outputs.json"
 
     def ensure_work_dir(self) -> Path:
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        ignore = self.work_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Local deploys (devtools.deploy_local); never committed.\n*\n")
-        return self.work_dir
+        return local_aws.ensure_ignored_dir(self.work_dir, "Local deploys (devtools.deploy_local)")
 
     def state_files(self) -> list[Path]:
         """Terraform state (and backups) of local deploys."""

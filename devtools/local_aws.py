@@ -64,11 +64,16 @@ class Paths:
         return self.state_dir / "moto.log"
 
     def ensure_state_dir(self) -> Path:
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        ignore = self.state_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Local harness state (devtools.local_aws); never committed.\n*\n")
-        return self.state_dir
+        return ensure_ignored_dir(self.state_dir, "Local harness state (devtools.local_aws)")
+
+
+def ensure_ignored_dir(directory: Path, what: str) -> Path:
+    """Create ``directory`` with a ``.gitignore`` of ``*`` in it, so nothing there is ever committed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(f"# {what}; never committed.\n*\n")
+    return directory
 
 
 def default_project_dir() -> Path:
