@@ -8,15 +8,8 @@ Every construct and stack imports ``App``, ``TerraformStack``, ``LambdaFunction`
 
 Why a module of its own
 -----------------------
-* **Fast synth.** ``import cdktf_cdktf_provider_aws`` runs a package ``__init__`` that eagerly imports all
-  ~2,200 resource submodules (≈12 s and ≈600 MiB here) although an app uses a dozen. This module registers the
-  provider package *without* running its ``__init__`` and imports only the submodules whose classes are asked for,
-  on first use. The jsii assembly is still loaded exactly as before (by the package's ``_jsii`` module, which every
-  submodule imports), so the synthesized JSON is byte-identical (``tests/test_cdk_imports.py`` guards that). If the
-  installed package does not have the layout this relies on, the ordinary import is used with a warning.
-  The same is done on the node side of jsii: ``_node_lazy_providers.js`` (preloaded through ``NODE_OPTIONS``)
-  turns the provider's ``lib/index.js`` eager ``require`` of every submodule into lazy getters; a file of another
-  layout is left as it is. Set ``CDKTF_LAMBDA_FAST_IMPORT=0`` to force the ordinary import on both sides.
+* **Fast synth.** Provider packages are loaded without their eager ``__init__`` (Python) and with lazy submodule
+  exports (node); see :mod:`cdktf_lambda._fast_import`. ``CDKTF_LAMBDA_FAST_IMPORT=0`` forces the ordinary import.
 * **Flavor.** ``CDKTF_LAMBDA_FLAVOR`` selects ``cdktf`` (default: CDK for Terraform 0.21 and the
   ``cdktf-cdktf-provider-*`` bindings) or ``cdktn`` (CDK Terrain, the maintained fork: ``cdktn`` and
   ``cdktn-provider-*``). Only the selected flavor's packages are ever imported.
@@ -31,18 +24,22 @@ and type checkers see the real classes.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
-import sys
-import warnings
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
+
+from ._fast_import import (
+    FAST_IMPORT_ENV,
+    enable_lazy_node_providers,
+    fast_import_enabled,
+    register_package_without_init,
+    use_bundled_node,
+)
 
 Flavor = Literal["cdktf", "cdktn"]
 
 FLAVOR_ENV = "CDKTF_LAMBDA_FLAVOR"
-FAST_IMPORT_ENV = "CDKTF_LAMBDA_FAST_IMPORT"
+__all__ = ["FAST_IMPORT_ENV", "FLAVOR_ENV", "core_module", "fast_import_enabled", "flavor", "provider_module"]
 
 #: Top-level Python packages of each flavor: the core library and one package per provider.
 FLAVOR_PACKAGES: dict[str, dict[str, str]] = {
@@ -141,17 +138,6 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only (F401
     from constructs import Construct
 
 
-def _use_bundled_node() -> None:
-    """Point jsii at the node installed in the virtualenv (node 22), unless the user chose one."""
-    if "JSII_NODE" in os.environ:
-        return
-    for name in ("node", "node.exe"):
-        candidate = Path(sys.executable).parent / name
-        if candidate.is_file():
-            os.environ["JSII_NODE"] = str(candidate)
-            return
-
-
 def flavor() -> Flavor:
     """The selected flavor, from ``CDKTF_LAMBDA_FLAVOR`` (default ``cdktf``)."""
     value = os.environ.get(FLAVOR_ENV, "cdktf").strip() or "cdktf"
@@ -160,60 +146,15 @@ def flavor() -> Flavor:
     return value  # type: ignore[return-value]
 
 
-def fast_import_enabled() -> bool:
-    """Whether provider packages are registered without running their eager ``__init__``."""
-    return os.environ.get(FAST_IMPORT_ENV, "1").strip().lower() not in {"0", "false", "no", "off"}
-
-
-#: Preloaded into jsii's node on the fast path: makes a provider package's ``lib/index.js`` load each submodule on
-#: first use instead of all ~2,200 at start (node's share of the fast-path cost: ≈2.7 s and ≈470 MiB here).
-NODE_LAZY_LOADER = Path(__file__).with_name("_node_lazy_providers.js")
-
-
-def _lazy_provider_modules_in_node() -> None:
-    """On the fast path, have jsii's node preload :data:`NODE_LAZY_LOADER` (through ``NODE_OPTIONS``)."""
-    if not fast_import_enabled() or not NODE_LAZY_LOADER.is_file():
-        return
-    option = f'--require "{NODE_LAZY_LOADER}"'
-    existing = os.environ.get("NODE_OPTIONS", "")
-    if option not in existing:
-        os.environ["NODE_OPTIONS"] = f"{existing} {option}".strip()
-
-
-_use_bundled_node()
-_lazy_provider_modules_in_node()
-
-
-def _register_package_without_init(package: str) -> None:
-    """Put ``package`` into ``sys.modules`` as an empty package whose submodules can be imported.
-
-    Its ``__init__`` (which imports every resource submodule) is not run. Falls back to the ordinary import, with a
-    warning, when the package does not look like a jsii provider package (a ``_jsii`` subpackage beside it).
-    """
-    if package in sys.modules:
-        return
-    spec = importlib.util.find_spec(package)
-    if spec is None:
-        raise ModuleNotFoundError(f"No module named {package!r}: run `make setup` to install the project's packages")
-    locations = list(spec.submodule_search_locations or [])
-    if not any((Path(location) / "_jsii" / "__init__.py").is_file() for location in locations):
-        warnings.warn(
-            f"{package} does not have the expected jsii layout (<package>/_jsii/__init__.py); "
-            "using the ordinary (slow) import",
-            RuntimeWarning,
-            stacklevel=3,
-        )
-        importlib.import_module(package)
-        return
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[package] = module
+use_bundled_node()
+enable_lazy_node_providers()
 
 
 def provider_module(provider: str, submodule: str) -> ModuleType:
     """Import one submodule (e.g. ``("aws", "lambda_function")``) of the selected flavor's provider package."""
     package = FLAVOR_PACKAGES[flavor()][provider]
     if fast_import_enabled():
-        _register_package_without_init(package)
+        register_package_without_init(package)
     else:
         importlib.import_module(package)
     return importlib.import_module(f"{package}.{submodule}")

@@ -1,4 +1,5 @@
-"""``cdktf_lambda.cdk``'s fast provider import: the same synth output as the ordinary import, far fewer modules.
+"""The fast provider import (``cdktf_lambda._fast_import``, through ``cdktf_lambda.cdk``): the same synth output as
+the ordinary import, far fewer modules, and a failure (not a silent fallback) when either side cannot be fast.
 
 ``main.py`` is synthesized twice, each in a fresh interpreter as ``cdktf synth`` runs it: once with the fast path
 (the default) and once with ``CDKTF_LAMBDA_FAST_IMPORT=0`` (the provider package's own eager ``__init__``). The
@@ -27,13 +28,14 @@ RUN_MAIN_AND_REPORT_MODULES = """
 import atexit, json, os, runpy, sys
 
 def report():
-    from cdktf_lambda import cdk
+    from cdktf_lambda import _fast_import, cdk
     package = cdk.FLAVOR_PACKAGES[cdk.flavor()]["aws"]
     modules = sorted(sys.modules)
     with open(os.environ["TEST_MODULES_REPORT"], "w") as handle:
         json.dump(
             {
                 "fast_import": cdk.fast_import_enabled(),
+                "python_fallbacks": list(_fast_import.fallbacks()),
                 "provider_package": package,
                 "provider_package_loaded": package in sys.modules,
                 "provider_modules": [m for m in modules if m.startswith(package + ".")],
@@ -52,16 +54,26 @@ SWITCHES = ("CDKTF_LAMBDA_FAST_IMPORT", "CDKTF_LAMBDA_FLAVOR", "CDKTF_OUTDIR", "
 
 
 def synth_in_subprocess(outdir: Path, report: Path, **env: str) -> dict[str, Any]:
+    """One synth of main.py; its Python module report, plus ``"node"``: what the node-side loader deferred (None when
+    it was not preloaded). A fallback of the Python side is an error here (``-W error``), not a warning."""
     context = json.loads((PROJECT_ROOT / "cdktf.json").read_text())["context"] | {"environments": ["dev", "prod"]}
     base = {name: value for name, value in os.environ.items() if name not in SWITCHES}
+    node_report = report.with_suffix(".node.json")
     result = subprocess.run(
-        [sys.executable, "-c", RUN_MAIN_AND_REPORT_MODULES],
+        [
+            sys.executable,
+            "-W",
+            "error::cdktf_lambda._fast_import.FastImportFallback",
+            "-c",
+            RUN_MAIN_AND_REPORT_MODULES,
+        ],
         cwd=PROJECT_ROOT,
         env={
             **base,
             "CDKTF_OUTDIR": str(outdir),
             "CDKTF_CONTEXT_JSON": json.dumps(context),
             "TEST_MODULES_REPORT": str(report),
+            "CDKTF_LAMBDA_FAST_IMPORT_REPORT": str(node_report),
             **env,
         },
         capture_output=True,
@@ -69,7 +81,9 @@ def synth_in_subprocess(outdir: Path, report: Path, **env: str) -> dict[str, Any
         timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(report.read_text())
+    return json.loads(report.read_text()) | {
+        "node": json.loads(node_report.read_text()) if node_report.exists() else None
+    }
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +139,22 @@ def test_ordinary_import_loads_every_binding(synths):
 @pytest.mark.parametrize("mode", ["fast", "ordinary"])
 def test_default_flavor_never_imports_cdktn(synths, mode):
     assert synths[mode][1]["cdktn_modules"] == []
+
+
+@pytest.mark.parametrize(("mode", "package"), [("fast", "@cdktf/provider-aws"), ("cdktn-fast", "@cdktn/provider-aws")])
+def test_node_loader_deferred_the_provider_modules(synths, mode, package):
+    """Fails when the fast path silently falls back on the node side (e.g. a provider bump with a new layout)."""
+    node = synths[mode][1]["node"]
+    assert node is not None, "no provider index was rewritten (loader not preloaded, or the package path changed)"
+    counts = node["packages"][package]
+    assert counts["deferred"] > 2000, f"{package}: only {counts['deferred']} exports were made lazy"
+    assert 0 < counts["loaded"] < 50, counts
+
+
+@pytest.mark.parametrize("mode", ["fast", "cdktn-fast"])
+def test_python_side_did_not_fall_back(synths, mode):
+    assert synths[mode][1]["python_fallbacks"] == []
+
+
+def test_ordinary_import_does_not_preload_the_node_loader(synths):
+    assert synths["ordinary"][1]["node"] is None
