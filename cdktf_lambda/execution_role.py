@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import cdk
+from .limits import tags_argument
 
 __all__ = ["ExecutionRole", "policy_document"]
 
@@ -48,7 +49,7 @@ class ExecutionRole(cdk.Construct):
             "role",
             name=role_name,
             assume_role_policy=json.dumps(LAMBDA_TRUST_POLICY, sort_keys=True),
-            tags=dict(tags) if tags else None,
+            tags=tags_argument(tags),
         )
         self.arn: str = self.role.arn
         self.policies: dict[str, cdk.IamRolePolicy] = {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from . import cdk
 from .lambda_python_function import LambdaPythonFunction
-from .limits import validate_log_retention_days
+from .limits import tags_argument, validate_log_retention_days
 
 __all__ = ["ACCESS_LOG_FORMAT", "CorsOptions", "HttpApi"]
 
@@ -102,7 +102,7 @@ class HttpApi(cdk.Construct):
     ) -> None:
         super().__init__(scope, id_)
         validate_log_retention_days(access_log_retention_days, "access_log_retention_days")
-        tags = dict(tags) if tags else None
+        tags = tags_argument(tags)
         self.api = cdk.Apigatewayv2Api(
             self,
             "api",

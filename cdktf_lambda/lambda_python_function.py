@@ -11,17 +11,23 @@ from .limits import (
     MAX_UNZIPPED_BYTES,
     Architecture,
     Runtime,
+    TracingMode,
+    tags_argument,
     validate_architecture,
+    validate_description,
     validate_environment_variables,
     validate_function_name,
     validate_layers,
     validate_log_retention_days,
     validate_memory_size,
+    validate_reserved_concurrency,
     validate_role_arn,
     validate_runtime,
     validate_timeout,
+    validate_tracing_mode,
 )
 from .package_info import LayerInfo, PackageInfo
+from .tokens import is_token
 
 __all__ = ["LambdaPythonFunction"]
 
@@ -59,17 +65,19 @@ class LambdaPythonFunction(cdk.Construct):
     layers
         Extra layers (ARNs or :class:`LayerInfo`), attached after the package's own layers; at most 5 in all.
         A ``LayerInfo`` is checked against the function's runtime and architecture, and its size counts against
-        the 250 MB unzipped limit. Default: ``[]``.
+        the 250 MB unzipped limit. A list known only at apply time (e.g. a ``list(string)`` variable's
+        ``list_value``) is accepted as it is. Default: ``[]``.
     tags
-        Tags of the function and the log group. Default: ``{}``.
+        Tags of the function and the log group: at most 50, keys up to 128 and values up to 256 characters, no
+        ``aws:`` prefix. Default: ``{}``.
     architecture
         ``"x86_64"`` or ``"arm64"``. Default: the architecture the layers were built for, else ``"x86_64"``.
     description
-        Description of the function. Default: none.
+        Description of the function, at most 256 characters. Default: none.
     tracing_mode
         X-Ray tracing, ``"Active"`` or ``"PassThrough"``. Default: not set (Lambda's default, PassThrough).
     reserved_concurrent_executions
-        Concurrency reserved for the function. Default: not set (unreserved).
+        Concurrency reserved for the function, ≥ 0 (0 stops it). Default: not set (unreserved).
     dead_letter_target_arn
         SQS queue or SNS topic receiving events of failed *asynchronous* invocations (e.g. from a schedule); the
         role needs permission to send there. Default: none.
@@ -115,7 +123,7 @@ class LambdaPythonFunction(cdk.Construct):
         tags: Mapping[str, str] | None = None,
         architecture: Architecture | None = None,
         description: str | None = None,
-        tracing_mode: str | None = None,
+        tracing_mode: TracingMode | None = None,
         reserved_concurrent_executions: int | None = None,
         dead_letter_target_arn: str | None = None,
         kms_key_arn: str | None = None,
@@ -125,19 +133,21 @@ class LambdaPythonFunction(cdk.Construct):
     ) -> None:
         super().__init__(scope, id_)
         # 1. defaults
-        environment_variables = dict(environment_variables or {})
-        tags = dict(tags or {})
+        if not is_token(environment_variables):
+            environment_variables = dict(environment_variables or {})
+
         if package is not None:
             if package_zip_path is not None or package_zip_hash is not None:
                 raise InvalidParameterError(
                     "package", package, "either package= or package_zip_path=/package_zip_hash=, not both"
                 )
             package_zip_path, package_zip_hash = package.zip_path, package.zip_hash
-            all_layers: list[str | LayerInfo] = [*package.layers, *(layers or [])]
-        else:
-            all_layers = list(layers or [])
+        package_layers: list[LayerInfo] = list(package.layers) if package is not None else []
+        # A list known only at apply time is passed through whole; otherwise each layer is known here.
+        extra_layers: Sequence[str | LayerInfo] = layers if is_token(layers) else list(layers or [])
+        all_layers: list[str | LayerInfo] = [*package_layers, *([] if is_token(extra_layers) else extra_layers)]
         layer_infos = [layer for layer in all_layers if isinstance(layer, LayerInfo)]
-        layer_arns = [layer.arn if isinstance(layer, LayerInfo) else layer for layer in all_layers]
+        layer_arns: Sequence[str] = [layer.arn if isinstance(layer, LayerInfo) else layer for layer in all_layers]
         if architecture is None:
             # The function follows the architecture of layers built for one (e.g. a dependency layer for arm64).
             built_for = {
@@ -163,8 +173,10 @@ class LambdaPythonFunction(cdk.Construct):
         validate_memory_size(memory_size)
         validate_timeout(timeout)
         validate_log_retention_days(log_retention_days)
-        validate_environment_variables({**environment_variables, **dict.fromkeys(secret_environment_variables, "")})
-        overlap = sorted(set(secret_environment_variables) & set(environment_variables))
+        known_environment = {} if is_token(environment_variables) else environment_variables
+        validate_environment_variables(environment_variables)
+        validate_environment_variables({**known_environment, **dict.fromkeys(secret_environment_variables, "")})
+        overlap = sorted(set(secret_environment_variables) & set(known_environment))
         if overlap:
             raise InvalidParameterError(
                 "secret_environment_variables", overlap, "names not also given in environment_variables"
@@ -172,13 +184,20 @@ class LambdaPythonFunction(cdk.Construct):
         validate_layers(layer_arns)
         validate_architecture(architecture)
         _check_layers(layer_infos, runtime, architecture, package.unzipped_size if package is not None else None)
-        if tracing_mode is not None and tracing_mode not in ("Active", "PassThrough"):
-            raise InvalidParameterError("tracing_mode", tracing_mode, "'Active' or 'PassThrough'")
+        validate_tracing_mode(tracing_mode)
+        tags = tags_argument(tags)
+        validate_description(description)
+        validate_reserved_concurrency(reserved_concurrent_executions)
 
         # 3. derived values
         log_group_name = f"/aws/lambda/{function_name}"
+        if is_token(extra_layers):
+            layer_arns = (
+                cdk.Token.as_list(cdk.Fn.concat([list(layer_arns), extra_layers])) if layer_arns else extra_layers
+            )
 
         # 4. child resources
+        secrets: dict[str, str] = {}
         for name in secret_environment_variables:
             variable_name = re.sub(r"[^A-Za-z0-9_]", "_", f"{function_name}_{name}")
             variable = cdk.TerraformVariable(
@@ -189,14 +208,19 @@ class LambdaPythonFunction(cdk.Construct):
                 description=f"Secret {name} of {function_name}: set TF_VAR_{variable_name} at apply time",
             )
             variable.override_logical_id(variable_name)
-            environment_variables[name] = variable.string_value
+            secrets[name] = variable.string_value
+        if is_token(environment_variables):
+            if secrets:
+                environment_variables = cdk.Token.as_string_map(cdk.Fn.merge([environment_variables, secrets]))
+        else:
+            environment_variables = {**environment_variables, **secrets}
         self.log_group = cdk.CloudwatchLogGroup(
             self,
             "log_group",
             name=log_group_name,
             retention_in_days=log_retention_days,
             kms_key_id=log_kms_key_id,
-            tags=tags or None,
+            tags=tags,
         )
         self.function = cdk.LambdaFunction(
             self,
@@ -222,7 +246,7 @@ class LambdaPythonFunction(cdk.Construct):
             else None,
             kms_key_arn=kms_key_arn,
             code_signing_config_arn=code_signing_config_arn,
-            tags=tags or None,
+            tags=tags,
             depends_on=[self.log_group],
         )
         self.handler = handler
@@ -230,7 +254,7 @@ class LambdaPythonFunction(cdk.Construct):
         self.memory_size = memory_size
         self.runtime = runtime
         self.architecture = architecture
-        self.layers = tuple(layer_arns)
+        self.layers = layer_arns if is_token(layer_arns) else tuple(layer_arns)
 
     @property
     def function_arn(self) -> str:

@@ -1,7 +1,7 @@
 """Lambda and CloudWatch quotas, and the validators that enforce them at synth time.
 
-Plain Python: usable (and tested) without jsii or a construct tree. Values known only at apply time (cdktf tokens)
-are never validated here; callers skip them with :func:`is_token`.
+Plain Python: usable (and tested) without jsii or a construct tree. Values known only at apply time (cdktf tokens of
+every shape: strings, lists, maps, numbers) are never validated here (:func:`cdktf_lambda.tokens.is_token`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
 from .errors import InvalidParameterError
+from .tokens import is_token
 
 __all__ = [
     "Architecture",
     "PackagingMode",
     "Runtime",
+    "TracingMode",
     "ARCHITECTURES",
     "LOG_RETENTION_DAYS",
     "RUNTIMES",
@@ -34,6 +36,11 @@ __all__ = [
     "validate_layers",
     "validate_role_arn",
     "validate_choice",
+    "validate_description",
+    "validate_reserved_concurrency",
+    "tags_argument",
+    "validate_tags",
+    "validate_tracing_mode",
 ]
 
 #: Python runtimes Lambda currently supports (deprecated ones excluded).
@@ -42,6 +49,10 @@ RUNTIMES: tuple[str, ...] = get_args(Runtime)
 
 Architecture = Literal["x86_64", "arm64"]
 ARCHITECTURES: tuple[str, ...] = get_args(Architecture)
+
+#: X-Ray tracing of a function.
+TracingMode = Literal["Active", "PassThrough"]
+TRACING_MODES: tuple[str, ...] = get_args(TracingMode)
 
 #: How a source directory becomes a zip: by Terraform's ``archive_file`` data source, or by Python during synth.
 PackagingMode = Literal["archive_file", "synth"]
@@ -75,6 +86,9 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 MIN_MEMORY_MB, MAX_MEMORY_MB = 128, 10240
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 1, 900
 MAX_FUNCTION_NAME_LENGTH = 64
+MAX_DESCRIPTION_LENGTH = 256
+#: Tags per resource, and the lengths of a key and a value (AWS's tagging limits).
+MAX_TAGS, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH = 50, 128, 256
 MAX_LAYERS = 5
 #: Direct-upload limit of a function or layer zip.
 MAX_ZIP_BYTES = 50 * 1024 * 1024
@@ -112,18 +126,6 @@ _ROLE_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]
 _LAYER_ARN = re.compile(
     r"^arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:layer:[A-Za-z0-9_-]{1,140}:\d+$"
 )
-
-
-def is_token(value: Any) -> bool:
-    """True when ``value`` is (or contains) a cdktf token: a value Terraform knows only at apply time."""
-    if isinstance(value, str):
-        return "${" in value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # cdktf encodes numeric tokens as huge negative doubles (about -1.8e289).
-        return value <= -1e280
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        return any(is_token(item) for item in value)
-    return False
 
 
 def _is_int(value: Any) -> bool:
@@ -182,6 +184,8 @@ def validate_architecture(value: Any, parameter: str = "architecture") -> None:
 
 
 def validate_environment_variables(value: Any, parameter: str = "environment_variables") -> None:
+    if is_token(value):
+        return
     if not isinstance(value, Mapping):
         raise InvalidParameterError(parameter, value, "a mapping of str to str")
     total = 0
@@ -194,6 +198,8 @@ def validate_environment_variables(value: Any, parameter: str = "environment_var
                 key,
                 "a key the Lambda runtime does not reserve (reserved: " + ", ".join(sorted(RESERVED_ENV_KEYS)) + ")",
             )
+        if is_token(item):
+            continue
         if not isinstance(item, str):
             raise InvalidParameterError(f"{parameter}[{key!r}]", item, "a string")
         total += len(key.encode()) + len(item.encode())
@@ -204,6 +210,8 @@ def validate_environment_variables(value: Any, parameter: str = "environment_var
 
 
 def validate_layers(value: Any, parameter: str = "layers") -> None:
+    if is_token(value):
+        return
     if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
         raise InvalidParameterError(parameter, value, "a list of layer version ARNs")
     if len(value) > MAX_LAYERS:
@@ -222,3 +230,60 @@ def validate_role_arn(value: Any, parameter: str = "execution_role_arn") -> None
         return
     if not isinstance(value, str) or not _ROLE_ARN.match(value):
         raise InvalidParameterError(parameter, value, "an IAM role ARN like arn:aws:iam::123456789012:role/name")
+
+
+def validate_tags(value: Any, parameter: str = "tags") -> None:
+    """At most 50 tags; keys 1–128 and values up to 256 characters; no key starting with ``aws:`` (reserved)."""
+    if value is None or is_token(value):
+        return
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(parameter, value, "a mapping of tag keys to values")
+    if len(value) > MAX_TAGS:
+        raise InvalidParameterError(parameter, f"<{len(value)} tags>", f"at most {MAX_TAGS} tags per resource")
+    for key, item in value.items():
+        if is_token(key):
+            continue
+        if not isinstance(key, str) or not 1 <= len(key) <= MAX_TAG_KEY_LENGTH:
+            shown = f"<{len(key)} characters>" if isinstance(key, str) and key else key
+            raise InvalidParameterError(f"{parameter} key", shown, f"a string of 1 to {MAX_TAG_KEY_LENGTH} characters")
+        if key.lower().startswith("aws:"):
+            raise InvalidParameterError(f"{parameter} key", key, "a key not starting with 'aws:' (reserved by AWS)")
+        if is_token(item):
+            continue
+        if not isinstance(item, str) or len(item) > MAX_TAG_VALUE_LENGTH:
+            shown = f"<{len(item)} characters>" if isinstance(item, str) else item
+            raise InvalidParameterError(
+                f"{parameter}[{key!r}]", shown, f"a string of at most {MAX_TAG_VALUE_LENGTH} characters"
+            )
+
+
+def tags_argument(value: Any, parameter: str = "tags") -> Any:
+    """Validated tags as a construct passes them on: a ``dict``, a token unchanged, or ``None`` when empty."""
+    validate_tags(value, parameter)
+    if is_token(value):
+        return value
+    return dict(value) if value else None
+
+
+def validate_description(value: Any, parameter: str = "description") -> None:
+    """``None`` or a string of at most 256 characters."""
+    if value is None or is_token(value):
+        return
+    if not isinstance(value, str) or len(value) > MAX_DESCRIPTION_LENGTH:
+        shown = value if not isinstance(value, str) else f"<{len(value)} characters>"
+        raise InvalidParameterError(parameter, shown, f"a string of at most {MAX_DESCRIPTION_LENGTH} characters")
+
+
+def validate_reserved_concurrency(value: Any, parameter: str = "reserved_concurrent_executions") -> None:
+    """``None`` (unreserved) or an integer ≥ 0 (0 stops the function from running)."""
+    if value is None or is_token(value):
+        return
+    if not _is_int(value) or value < 0:
+        raise InvalidParameterError(parameter, value, "an integer of at least 0, or None (unreserved)")
+
+
+def validate_tracing_mode(value: Any, parameter: str = "tracing_mode") -> None:
+    """``None`` (Lambda's default, PassThrough) or one of :data:`TRACING_MODES`."""
+    if value is None or is_token(value):
+        return
+    validate_choice(parameter, value, TRACING_MODES)

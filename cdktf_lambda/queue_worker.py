@@ -9,6 +9,8 @@ from . import cdk
 from .errors import InvalidParameterError
 from .execution_role import ExecutionRole
 from .lambda_python_function import LambdaPythonFunction
+from .limits import tags_argument
+from .tokens import is_token
 
 __all__ = ["QueueWorker", "VISIBILITY_TIMEOUT_FACTOR"]
 
@@ -21,6 +23,8 @@ MAX_BATCHING_WINDOW_S = 300
 
 
 def _check_int(parameter: str, value: object, low: int, high: int, unit: str) -> None:
+    if is_token(value):
+        return
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise InvalidParameterError(parameter, value, f"an integer from {low} to {high} ({unit})")
 
@@ -78,12 +82,19 @@ class QueueWorker(cdk.Construct):
     ) -> None:
         super().__init__(scope, id_)
         # defaults -> validation -> derived values -> child resources
-        minimum_visibility = VISIBILITY_TIMEOUT_FACTOR * function.timeout
+        timeout_known = not is_token(function.timeout)
+        minimum_visibility = VISIBILITY_TIMEOUT_FACTOR * function.timeout if timeout_known else 0
         if visibility_timeout_seconds is None:
+            if not timeout_known:
+                raise InvalidParameterError(
+                    "visibility_timeout_seconds",
+                    None,
+                    "a value when the function's timeout is known only at apply time (at least 6 × that timeout)",
+                )
             visibility_timeout_seconds = minimum_visibility
         _check_int("max_receive_count", max_receive_count, 1, 1000, "deliveries")
         _check_int("visibility_timeout_seconds", visibility_timeout_seconds, 0, MAX_VISIBILITY_TIMEOUT_S, "seconds")
-        if visibility_timeout_seconds < minimum_visibility:
+        if not is_token(visibility_timeout_seconds) and visibility_timeout_seconds < minimum_visibility:
             raise InvalidParameterError(
                 "visibility_timeout_seconds",
                 visibility_timeout_seconds,
@@ -96,7 +107,12 @@ class QueueWorker(cdk.Construct):
         _check_int(
             "maximum_batching_window_in_seconds", maximum_batching_window_in_seconds, 0, MAX_BATCHING_WINDOW_S, "s"
         )
-        if batch_size > 10 and maximum_batching_window_in_seconds < 1:
+        if (
+            not is_token(batch_size)
+            and not is_token(maximum_batching_window_in_seconds)
+            and batch_size > 10
+            and maximum_batching_window_in_seconds < 1
+        ):
             raise InvalidParameterError(
                 "maximum_batching_window_in_seconds",
                 maximum_batching_window_in_seconds,
@@ -104,7 +120,7 @@ class QueueWorker(cdk.Construct):
             )
         if maximum_concurrency is not None:
             _check_int("maximum_concurrency", maximum_concurrency, 2, 1000, "concurrent invocations")
-        tags = dict(tags) if tags else None
+        tags = tags_argument(tags)
 
         self.dead_letter_queue = cdk.SqsQueue(
             self,

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from . import cdk
 from .errors import InvalidParameterError
 from .lambda_python_function import LambdaPythonFunction
-from .limits import is_token
+from .limits import tags_argument, validate_description
+from .tokens import is_token
 
 __all__ = ["Schedule", "validate_schedule_expression"]
 
@@ -85,6 +86,8 @@ class Schedule(cdk.Construct):
     ) -> None:
         super().__init__(scope, id_)
         validate_schedule_expression(schedule_expression)
+        validate_description(description)
+        tags = tags_argument(tags)
         self.rule = cdk.CloudwatchEventRule(
             self,
             "rule",
@@ -92,7 +95,7 @@ class Schedule(cdk.Construct):
             schedule_expression=schedule_expression,
             description=description or f"Runs the function on {schedule_expression}",
             state="ENABLED" if enabled else "DISABLED",
-            tags=dict(tags) if tags else None,
+            tags=tags,
         )
         self.target = cdk.CloudwatchEventTarget(
             self, "target", rule=self.rule.name, arn=function.function_arn, input=input

@@ -10,7 +10,6 @@ from cdktf_lambda import limits
 from cdktf_lambda.errors import InvalidParameterError
 
 TOKEN = "${TfToken[TOKEN.12]}"
-NUMBER_TOKEN = -1.8881545897087626e289
 
 
 @pytest.mark.parametrize(
@@ -48,6 +47,23 @@ NUMBER_TOKEN = -1.8881545897087626e289
         (limits.validate_layers, "arn:aws:lambda:us-east-1:123456789012:layer:l:1", "Allowed: a list of layer"),
         (limits.validate_role_arn, "arn:aws:iam::123:role/x", "Invalid execution_role_arn: 'arn:aws:iam::123:role/x'"),
         (limits.validate_role_arn, "arn:aws:iam::123456789012:user/x", "Allowed: an IAM role ARN"),
+        (limits.validate_tags, {f"k{i}": "v" for i in range(51)}, "Invalid tags: '<51 tags>'. Allowed: at most 50"),
+        (limits.validate_tags, {"aws:cost": "x"}, "Invalid tags key: 'aws:cost'. Allowed: a key not starting with"),
+        (limits.validate_tags, {"AWS:cost": "x"}, "Invalid tags key: 'AWS:cost'"),
+        (limits.validate_tags, {"": "x"}, "Invalid tags key: ''. Allowed: a string of 1 to 128 characters"),
+        (limits.validate_tags, {"k" * 129: "x"}, "Invalid tags key: '<129 characters>'. Allowed: a string of 1 to 128"),
+        (
+            limits.validate_tags,
+            {"team": "v" * 257},
+            "Invalid tags['team']: '<257 characters>'. Allowed: a string of at most 256",
+        ),
+        (limits.validate_tags, {"team": 7}, "Invalid tags['team']: 7. Allowed: a string"),
+        (limits.validate_tags, ["team"], "Invalid tags: ['team']. Allowed: a mapping"),
+        (limits.validate_description, "d" * 257, "Invalid description: '<257 characters>'. Allowed: a string of at"),
+        (limits.validate_description, 5, "Invalid description: 5"),
+        (limits.validate_reserved_concurrency, -1, "Invalid reserved_concurrent_executions: -1. Allowed: an integer"),
+        (limits.validate_reserved_concurrency, 1.5, "Invalid reserved_concurrent_executions: 1.5"),
+        (limits.validate_tracing_mode, "active", "Invalid tracing_mode: 'active'. Allowed: one of 'Active', "),
     ],
 )
 def test_bad_values_raise_clear_errors(validator, value, message):
@@ -73,10 +89,16 @@ def test_bad_values_raise_clear_errors(validator, value, message):
         (limits.validate_environment_variables, {"LOG_LEVEL": "INFO", "APP_NAME": "x" * 4000}),
         (limits.validate_layers, ["arn:aws:lambda:eu-west-1:123456789012:layer:my-layer:3"] * 5),
         (limits.validate_role_arn, "arn:aws:iam::123456789012:role/service-role/my-role"),
-        # values known only at apply time are not validated
+        (limits.validate_tags, {f"k{i}": "v" * 256 for i in range(50)}),
+        (limits.validate_tags, {"k" * 128: ""}),
+        (limits.validate_tags, None),
+        (limits.validate_description, "d" * 256),
+        (limits.validate_reserved_concurrency, 0),
+        (limits.validate_reserved_concurrency, None),
+        (limits.validate_tracing_mode, "PassThrough"),
+        # string tokens without jsii (tokens of every shape, with jsii: test_tokens.py)
         (limits.validate_function_name, TOKEN),
         (limits.validate_role_arn, TOKEN),
-        (limits.validate_memory_size, NUMBER_TOKEN),
         (limits.validate_layers, [TOKEN]),
     ],
 )

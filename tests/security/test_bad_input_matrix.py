@@ -56,6 +56,13 @@ def queue(visibility_timeout_seconds):
     return build
 
 
+def role_with_tags(tags):
+    def build(stack, _src):
+        ExecutionRole(stack, "role", role_name="r", tags=tags)
+
+    return build
+
+
 def schedule(expression):
     def build(stack, _src):
         fn = LambdaFastapiServer(stack, "api", **SERVER)
@@ -133,11 +140,19 @@ CASES = {
         PackageTooLargeError,
         "'api_server'",
     ),
-    "absolute output_dir": (
-        code(output_dir="/tmp/out", packaging_mode="archive_file"),
+    "empty output_dir": (code(output_dir=" ", packaging_mode="archive_file"), InvalidParameterError, "output_dir"),
+    "51 tags": (server(tags={f"k{i}": "v" for i in range(51)}), InvalidParameterError, "tags"),
+    "tag key with the aws: prefix": (server(tags={"aws:owner": "me"}), InvalidParameterError, "tags key"),
+    "tag key of 129 characters": (server(tags={"k" * 129: "v"}), InvalidParameterError, "tags key"),
+    "tag value of 257 characters": (server(tags={"team": "v" * 257}), InvalidParameterError, "tags['team']"),
+    "role tags with the aws: prefix": (role_with_tags({"aws:x": "y"}), InvalidParameterError, "tags key"),
+    "description of 257 characters": (server(description="d" * 257), InvalidParameterError, "description"),
+    "reserved_concurrent_executions -1": (
+        server(reserved_concurrent_executions=-1),
         InvalidParameterError,
-        "output_dir",
+        "reserved_concurrent_executions",
     ),
+    "tracing_mode Always": (server(tracing_mode="Always"), InvalidParameterError, "tracing_mode"),
     "unknown packaging_mode": (code(packaging_mode="docker"), InvalidParameterError, "packaging_mode"),
     "visibility timeout < 6 x timeout": (queue(120), InvalidParameterError, "visibility_timeout_seconds"),
     "bad schedule expression": (schedule("every 5 minutes"), InvalidParameterError, "schedule_expression"),
