@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Literal
 
 from . import cdk
-from .bundling import DEFAULT_EXCLUDES, BuiltZip, SourceFile, build_zip, find_handler, list_files, top_level_modules
 from .errors import InvalidParameterError, SourceError
 from .limits import PackagingMode, validate_choice
 from .package_info import PackageInfo
+from .packaging.files import DEFAULT_EXCLUDES, SourceFile, list_files
+from .packaging.handlers import find_handler, top_level_modules
+from .packaging.zips import BuiltZip, build_zip
 from .paths import cache_dir, resolve, stack_relative_dir, terraform_path
 from .providers import ensure_archive_provider
 
@@ -49,9 +51,11 @@ class LambdaPythonPackage(cdk.Construct):
         synth and ships it with the synth output; ``zip_hash`` is then a literal. No archive provider needed.
     output_dir
         ``archive_file`` mode only: where Terraform writes the zip, relative to the stack directory
-        ``cdktf.out/stacks/<stack>``. Default: ``"../../../out"`` (the project's ``out/``), as in the seed.
+        ``cdktf.out/stacks/<stack>``, or absolute (written into the JSON relative to the stack directory).
+        Default: ``"../../../out"`` (the project's ``out/``), as in the seed.
     excludes
-        File and directory name patterns never packaged. Default: :data:`cdktf_lambda.bundling.DEFAULT_EXCLUDES`
+        File and directory name patterns never packaged. Default:
+        :data:`cdktf_lambda.packaging.files.DEFAULT_EXCLUDES`
         (bytecode, editor/OS junk, VCS folders, tests, ``.env``, keys).
 
     Attributes
@@ -65,7 +69,7 @@ class LambdaPythonPackage(cdk.Construct):
     archive
         The ``data.archive_file`` (``archive_file`` mode) or ``None``.
     asset, built
-        The ``TerraformAsset`` holding the zip and the :class:`~cdktf_lambda.bundling.BuiltZip` (``synth`` mode),
+        The ``TerraformAsset`` holding the zip and the :class:`~cdktf_lambda.packaging.zips.BuiltZip` (``synth`` mode),
         or ``None``.
     """
 
@@ -78,7 +82,7 @@ class LambdaPythonPackage(cdk.Construct):
         name: str | None = None,
         kind: PackageKind = "function",
         packaging_mode: PackagingMode = "archive_file",
-        output_dir: str = "../../../out",
+        output_dir: str | Path = "../../../out",
         excludes: tuple[str, ...] = DEFAULT_EXCLUDES,
     ) -> None:
         super().__init__(scope, id_)

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import cdk
-from .bundling import find_handler, list_files
 from .errors import CdktfLambdaError, InvalidParameterError, SourceError
 from .lambda_python_package import LambdaPythonPackage
 from .limits import Architecture, PackagingMode, Runtime, validate_architecture, validate_runtime
 from .package_info import LayerInfo, PackageInfo
+from .packaging.files import list_files
+from .packaging.handlers import find_handler
 from .paths import resolve
 
 __all__ = ["RuntimeCodeModules", "SEED_FUNCTIONS", "SEED_RUNTIME_MODULES"]
@@ -28,11 +29,11 @@ class RuntimeCodeModules(cdk.Construct):
     scope, id_
         Construct scope and id.
     source_base_path
-        Directory holding one sub-directory per function and runtime module, relative to the project directory.
-        Required (as in the seed).
+        Directory holding one sub-directory per function and runtime module, relative to the project directory
+        (where the app's ``cdktf.json`` is), or absolute. Required (as in the seed).
     output_dir
-        ``archive_file`` mode: where the zips are written, relative to the stack directory.
-        Default: ``"../../../out"`` (the seed's default).
+        ``archive_file`` mode: where the zips are written, relative to the stack directory, or absolute (written
+        into the JSON relative to the stack directory). Default: ``"../../../out"`` (the seed's default).
     functions
         Function directories to package. Default: ``("api_server", "cron_server", "worker")``.
     runtime_modules
@@ -66,7 +67,7 @@ class RuntimeCodeModules(cdk.Construct):
         id_: str,
         *,
         source_base_path: str | Path,
-        output_dir: str = "../../../out",
+        output_dir: str | Path = "../../../out",
         functions: Sequence[str] = SEED_FUNCTIONS,
         runtime_modules: Sequence[str] = SEED_RUNTIME_MODULES,
         packaging_mode: PackagingMode = "archive_file",

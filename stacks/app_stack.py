@@ -15,11 +15,12 @@ from cdktf_lambda import (
     RuntimeCodeModules,
     Schedule,
     add_aws_provider,
+    add_local_backend,
+    add_s3_backend,
     cdk,
 )
 from cdktf_lambda.errors import InvalidParameterError
 from cdktf_lambda.limits import PackagingMode, Runtime, validate_choice
-from cdktf_lambda.paths import STACK_DIR_TO_PROJECT
 
 __all__ = ["AppStack", "AppStackConfig"]
 
@@ -113,7 +114,7 @@ class AppStack(cdk.TerraformStack):
         config = config or AppStackConfig()
         self.config = config
         add_aws_provider(self, region=config.region, default_tags=config.tags)
-        self._add_backend(id_, config)
+        self._add_backend(config)
 
         self.code = RuntimeCodeModules(
             self,
@@ -210,22 +211,17 @@ class AppStack(cdk.TerraformStack):
         if self.dependency_layer is not None:
             cdk.TerraformOutput(self, "dependency_layer_arn", value=self.dependency_layer.arn)
 
-    def _add_backend(self, stack_id: str, config: AppStackConfig) -> None:
+    def _add_backend(self, config: AppStackConfig) -> None:
         validate_choice("backend", config.backend, ("local", "s3"))
         if config.backend == "local":
-            # State beside the project, by a path relative to the stack directory (cdktf's default is absolute).
-            cdk.LocalBackend(self, path=f"{STACK_DIR_TO_PROJECT}/terraform.{stack_id}.tfstate")
+            add_local_backend(self)  # beside the project, by a path relative to the stack directory
             return
         if not config.state_bucket:
             raise InvalidParameterError("state_bucket", config.state_bucket, "an S3 bucket name when backend='s3'")
-        cdk.S3Backend(
+        add_s3_backend(
             self,
             bucket=config.state_bucket,
             key=config.state_key or f"{config.project_name}/{config.environment}/terraform.tfstate",
             region=config.state_region or config.region,
-            encrypt=True,
-            dynamodb_table=config.state_lock_table,
+            lock_table=config.state_lock_table,
         )
-        if not config.state_lock_table:
-            # S3 native locking (Terraform >= 1.10); cdktf 0.21's S3Backend predates the option.
-            self.add_override("terraform.backend.s3.use_lockfile", True)

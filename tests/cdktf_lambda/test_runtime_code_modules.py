@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cdktf_lambda import InvalidParameterError, LambdaPythonPackage, RuntimeCodeModules, SourceError, cdk
-from cdktf_lambda.bundling import base64_sha256
+from cdktf_lambda.packaging import base64_sha256
 from tests.conftest import PROJECT_ROOT, only, resources, synth_json
 
 SEED_FUNCTIONS = ("api_server", "cron_server", "worker")
@@ -141,7 +141,7 @@ def _asset_source(package: LambdaPythonPackage) -> Path:
             InvalidParameterError,
             "Invalid packaging_mode",
         ),
-        ({"source_base_path": "lambda_src", "output_dir": "/tmp/out"}, InvalidParameterError, "Invalid output_dir"),
+        ({"source_base_path": "lambda_src", "output_dir": ""}, InvalidParameterError, "Invalid output_dir"),
         (
             {"source_base_path": "lambda_src", "compatible_runtimes": ("python2.7",)},
             InvalidParameterError,
