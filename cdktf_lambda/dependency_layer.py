@@ -8,10 +8,12 @@ from pathlib import Path
 
 from . import cdk
 from .errors import InvalidParameterError
-from .layer_build import METADATA_KEY, WHEELHOUSE_ENV, BuiltLayer, Target, build_layer
-from .limits import Architecture, Runtime, is_token, validate_architecture, validate_runtime
+from .limits import Architecture, Runtime, validate_architecture, validate_description, validate_runtime
 from .package_info import LayerInfo
+from .packaging.layer_build import METADATA_KEY, WHEELHOUSE_ENV, BuiltLayer, build_layer
+from .packaging.target import Target
 from .paths import cache_dir, resolve
+from .tokens import is_token
 
 __all__ = ["DependencyLayer"]
 
@@ -25,7 +27,7 @@ class DependencyLayer(cdk.Construct):
     ``--only-binary=:all:``, hashes verified; no Docker, nothing compiled), stripped of bytecode, console scripts and
     installer records, and written deterministically: the same lock section and target give the same bytes on any
     machine. It is cached by content address under :func:`cdktf_lambda.paths.cache_dir`, so a second synth starts
-    no pip process. See :mod:`cdktf_lambda.layer_build`.
+    no pip process. See :mod:`cdktf_lambda.packaging.layer_build`.
 
     Pass :attr:`info` to a function's ``layers=``: the function then follows the layer's architecture and is checked
     against its runtime, architecture and unzipped size at synth.
@@ -66,7 +68,7 @@ class DependencyLayer(cdk.Construct):
     packages
         ``name==version`` of every package in the layer.
     build
-        The :class:`~cdktf_lambda.layer_build.BuiltLayer` (``build.cached`` tells whether pip ran).
+        The :class:`~cdktf_lambda.packaging.layer_build.BuiltLayer` (``build.cached`` tells whether pip ran).
 
     Examples
     --------
@@ -98,6 +100,7 @@ class DependencyLayer(cdk.Construct):
             raise InvalidParameterError("layer_name", layer_name, "1 to 140 letters, digits, hyphens or underscores")
         validate_runtime(runtime)
         validate_architecture(architecture)
+        validate_description(description)
         if is_token(runtime):
             raise InvalidParameterError("runtime", runtime, "a literal runtime (the layer is built at synth)")
         if wheelhouse is not None and not resolve(wheelhouse).is_dir():

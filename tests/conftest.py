@@ -15,6 +15,18 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_SRC = PROJECT_ROOT / "lambda_src"
 
+#: Fixtures that run pip (a dependency layer, the session's wheelhouse) or a subprocess synth: a test using one is
+#: marked ``slow`` here, so ``pytest -m "not slow and not terraform"`` stays a fast inner loop.
+SLOW_FIXTURES = frozenset(
+    {"wheelhouse", "x86_build", "offline_env", "app_out", "no_fastapi_out", "app_stack", "first_synth"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _project_cwd_and_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
@@ -72,7 +84,7 @@ def terraform_cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Fails (never skips) when terraform or the mirror is missing: those tests are the proof that the JSON deploys,
     and a silent skip would hide that (deselect them with ``-m "not terraform"``).
     """
-    from devtools.terraform_cli import ProviderMirrorNotFound, find_provider_mirror, write_cli_config
+    from cdktf_lambda.local.terraform import ProviderMirrorNotFound, find_provider_mirror, write_cli_config
 
     if shutil.which("terraform") is None:
         pytest.fail("terraform is not on PATH: the Terraform tests need Terraform >= 1.10 (or -m 'not terraform')")

@@ -11,6 +11,9 @@ import pytest
 from tests._synth import synth, tree_bytes
 from tests.conftest import PROJECT_ROOT
 
+#: Runs pip, a subprocess synth or an external tool.
+pytestmark = pytest.mark.slow
+
 STACK = "practice-dev"
 
 

@@ -20,11 +20,14 @@ from cdktf_lambda import (
     SourceError,
     cdk,
 )
-from cdktf_lambda.layer_build import WHEELHOUSE_ENV
+from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV
 from cdktf_lambda.paths import CACHE_DIR_ENV
 from stacks import AppStack, AppStackConfig
 from tests.conftest import only, resources, synth_json
 from tests.fixtures.layers import pip_runs, session_wheelhouse, started_processes
+
+#: Runs pip, a subprocess synth or an external tool.
+pytestmark = pytest.mark.slow
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/test-role"
 LOCK = "lambda_src/Pipfile.lock"

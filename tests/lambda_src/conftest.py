@@ -11,34 +11,18 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
+
+from cdktf_lambda.local.context import LambdaContext
 
 LAMBDA_SRC = Path(__file__).resolve().parents[2] / "lambda_src"
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"
 
 if str(LAMBDA_SRC) not in sys.path:
     sys.path.insert(0, str(LAMBDA_SRC))
-
-
-@dataclass
-class FakeLambdaContext:
-    """The subset of the Lambda context object the handlers and Powertools use."""
-
-    function_name: str = "practice-test-function"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:practice-test-function"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
-    log_group_name: str = "/aws/lambda/practice-test-function"
-    log_stream_name: str = "2024/03/01/[$LATEST]0123456789abcdef0123456789abcdef"
-    remaining_time_in_millis: int = 30_000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_time_in_millis
 
 
 class LogCapture:
@@ -62,8 +46,9 @@ class _HasHandler(Protocol):
 
 
 @pytest.fixture
-def lambda_context() -> FakeLambdaContext:
-    return FakeLambdaContext()
+def lambda_context() -> LambdaContext:
+    """The library's local Lambda context (the one ``cdktf-lambda invoke``'s host mode hands a handler)."""
+    return LambdaContext.for_function("practice-test-function", memory_size=256, timeout=30)
 
 
 @pytest.fixture

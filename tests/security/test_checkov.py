@@ -13,6 +13,9 @@ import pytest
 from cdktf_lambda import CorsOptions, ExecutionRole, FunctionUrl, LambdaPythonFunction, cdk
 from stacks import AppStack, AppStackConfig
 
+#: Runs pip, a subprocess synth or an external tool.
+pytestmark = pytest.mark.slow
+
 #: Checks that stay skipped, each with the reason. Everything else checkov reports must pass.
 SKIPPED_CHECKS: dict[str, str] = {
     "CKV_AWS_117": "Lambda inside a VPC: the functions reach no private resources; a VPC would only add NAT cost "

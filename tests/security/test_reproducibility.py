@@ -12,6 +12,9 @@ import pytest
 from tests._synth import synth, tree_bytes
 from tests.conftest import PROJECT_ROOT
 
+#: Runs pip, a subprocess synth or an external tool.
+pytestmark = pytest.mark.slow
+
 
 def _clone(dest, umask: int, mtime: int):
     """A clone of the committed tree made under ``umask``, every file's mtime set to ``mtime``."""

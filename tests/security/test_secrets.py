@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from cdktf_lambda import InvalidParameterError, LambdaPythonFunction, LambdaPythonPackage, RuntimeCodeModules, cdk
-from cdktf_lambda.bundling import base64_sha256, build_zip, list_files
+from cdktf_lambda.packaging import base64_sha256, build_zip, list_files
 from cdktf_lambda.paths import cache_dir
 from tests.conftest import resources, synth_json
 

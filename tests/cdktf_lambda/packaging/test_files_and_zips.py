@@ -10,7 +10,8 @@ import zipfile
 
 import pytest
 
-from cdktf_lambda.bundling import (
+from cdktf_lambda.errors import HandlerNotFoundError, PackageTooLargeError, SourceError
+from cdktf_lambda.packaging import (
     base64_sha256,
     build_zip,
     find_handler,
@@ -19,7 +20,6 @@ from cdktf_lambda.bundling import (
     top_level_modules,
     write_zip,
 )
-from cdktf_lambda.errors import HandlerNotFoundError, PackageTooLargeError, SourceError
 
 FUNCTION = {
     "__init__.py": "",

@@ -10,20 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.bundling import base64_sha256
-from cdktf_lambda.errors import InvalidParameterError, PackageTooLargeError, SourceError
-from cdktf_lambda.layer_build import (
-    WHEELHOUSE_ENV,
-    DependencyBuildError,
-    Target,
-    build_layer,
-    cache_key,
-    pip_install_command,
-    read_lock,
-    requirements_for,
-    requirements_text,
-    strip_tree,
-)
+from cdktf_lambda.errors import DependencyBuildError, InvalidParameterError, PackageTooLargeError, SourceError
+from cdktf_lambda.packaging import base64_sha256
+from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV, build_layer, cache_key, strip_tree
+from cdktf_lambda.packaging.locks import read_lock, requirements_for, requirements_text
+from cdktf_lambda.packaging.pip import pip_install_command
+from cdktf_lambda.packaging.target import Target
 from tests.fixtures.layers import LAMBDA_LOCK, lock_without, pip_runs, session_wheelhouse, started_processes
 
 RUNTIME_PACKAGES = {"fastapi", "mangum", "aws-lambda-powertools", "pydantic-core", "starlette"}

@@ -18,13 +18,18 @@ import pytest
 
 from cdktf_lambda import DependencyLayer, LambdaFastapiServer, LambdaPythonFunction, RuntimeCodeModules, cdk
 from cdktf_lambda import add_aws_provider as add_provider
-from cdktf_lambda.__main__ import main
-from cdktf_lambda.invoke import find_python, invoke
-from cdktf_lambda.layer_build import METADATA_KEY, WHEELHOUSE_ENV, local_target
+from cdktf_lambda.cli import main
+from cdktf_lambda.local.interpreters import find_python
+from cdktf_lambda.local.invoke import invoke
+from cdktf_lambda.packaging.layer_build import METADATA_KEY, WHEELHOUSE_ENV
+from cdktf_lambda.packaging.target import local_target
 from cdktf_lambda.paths import CACHE_DIR_ENV
 from stacks import AppStack, AppStackConfig
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.layers import lock_without, session_wheelhouse
+
+#: Runs pip, a subprocess synth or an external tool.
+pytestmark = pytest.mark.slow
 
 EVENTS = PROJECT_ROOT / "tests" / "events"
 ROLE_ARN = "arn:aws:iam::123456789012:role/test-role"

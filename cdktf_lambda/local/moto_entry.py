@@ -1,0 +1,152 @@
+"""Entry point of the moto server subprocess: ``python .../cdktf_lambda/local/moto_entry.py -H 127.0.0.1 -p PORT``.
+
+Same as ``python -m moto.server`` plus fidelity fixes that make moto answer the way
+real AWS does where the difference causes false Terraform drift. Each fix is
+applied only if moto still has the shape it patches; otherwise a note goes to the log
+and moto runs unpatched (the harness's lifecycle test would then show the drift).
+
+Fixes:
+
+* SQS ``GetQueueAttributes`` returns ``RedrivePolicy`` as compact JSON
+  (``{"deadLetterTargetArn":"arn:...","maxReceiveCount":5}``) like AWS does; moto
+  re-serializes it with ``json.dumps`` defaults (``", "``/``": "`` separators). The
+  aws provider's ``redrive_policy`` attribute normalizes the configured value but
+  stores the API string verbatim, so moto's spacing is a whitespace-only diff on
+  every plan -- also for queues whose redrive policy is managed by a separate
+  ``aws_sqs_queue_redrive_policy`` (the queue's computed attribute re-plans).
+* Lambda ``DeadLetterConfig``: moto (5.2) ignores it in ``CreateFunction`` /
+  ``UpdateFunctionConfiguration`` and never returns it from ``GetFunction``, so a
+  function with ``dead_letter_config`` (the app's ``cron_server``) re-plans an in-place
+  update on every plan. The patch stores the ``TargetArn`` and returns it as AWS does
+  (an empty ``TargetArn`` in an update removes it). Nothing is ever sent to the queue:
+  moto does not invoke functions.
+
+This file is run as a script, by path (:data:`cdktf_lambda.local.moto.ENTRY_SCRIPT`): it imports nothing of
+``cdktf_lambda``, so it needs only moto and works from any working directory and with any interpreter that has
+``moto[server]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+
+#: If set to a PID, the server exits as soon as that process is gone (used by test
+#: fixtures so a killed test run cannot leave an orphan server behind).
+WATCH_PID_ENV_VAR = "CDKTF_LAMBDA_MOTO_WATCH_PID"
+
+
+def _unshadow() -> None:
+    """Drop this file's directory from ``sys.path``, where Python put it for a script run by path.
+
+    It holds the library's own ``moto.py`` (and ``inventory.py``, ``processes.py``, ...), which would shadow the
+    ``moto`` package and anything else of the same name.
+    """
+    here = os.path.realpath(os.path.dirname(os.path.abspath(__file__)))
+    sys.path[:] = [entry for entry in sys.path if os.path.realpath(entry or os.curdir) != here]
+
+
+def _compact_sqs_redrive_policy() -> str:
+    from moto.sqs import models
+
+    prop = getattr(models.Queue, "attributes", None)
+    if not isinstance(prop, property) or prop.fget is None:
+        return "skipped: moto.sqs.models.Queue.attributes is not a property"
+    original = prop.fget
+
+    def attributes(self):  # type: ignore[no-untyped-def]
+        result = original(self)
+        policy = getattr(self, "redrive_policy", None)
+        if isinstance(policy, dict) and "RedrivePolicy" in result:
+            result["RedrivePolicy"] = json.dumps(policy, separators=(",", ":"))
+        return result
+
+    models.Queue.attributes = property(attributes, doc=prop.__doc__)
+    return "applied"
+
+
+def _lambda_dead_letter_config() -> str:
+    from moto.awslambda import models
+
+    cls = getattr(models, "LambdaFunction", None)
+    needed = ("__init__", "get_configuration", "update_configuration")
+    if cls is None or not all(callable(getattr(cls, name, None)) for name in needed):
+        return "skipped: moto.awslambda.models.LambdaFunction does not have the expected methods"
+    original_init, original_get, original_update = cls.__init__, cls.get_configuration, cls.update_configuration
+
+    def __init__(self, account_id, spec, region, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original_init(self, account_id, spec, region, *args, **kwargs)
+        self.dead_letter_config = _dead_letter_config(spec.get("DeadLetterConfig"))
+
+    def get_configuration(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        config = original_get(self, *args, **kwargs)
+        dead_letter_config = getattr(self, "dead_letter_config", None)
+        if dead_letter_config and "DeadLetterConfig" not in config:
+            config["DeadLetterConfig"] = dict(dead_letter_config)
+        return config
+
+    def update_configuration(self, config_updates, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "DeadLetterConfig" in config_updates:
+            self.dead_letter_config = _dead_letter_config(config_updates["DeadLetterConfig"])
+        return original_update(self, config_updates, *args, **kwargs)
+
+    cls.__init__ = __init__
+    cls.get_configuration = get_configuration
+    cls.update_configuration = update_configuration
+    return "applied"
+
+
+def _dead_letter_config(value: object) -> dict[str, str] | None:
+    """``{"TargetArn": arn}`` as AWS keeps it; None when absent or emptied (``TargetArn: ""``)."""
+    if isinstance(value, dict) and value.get("TargetArn"):
+        return {"TargetArn": str(value["TargetArn"])}
+    return None
+
+
+PATCHES = {
+    "sqs-compact-redrive-policy": _compact_sqs_redrive_policy,
+    "lambda-dead-letter-config": _lambda_dead_letter_config,
+}
+
+
+def apply_patches() -> dict[str, str]:
+    """Apply every patch of :data:`PATCHES`; the outcome by name: ``applied``, ``skipped: ...`` or ``failed: ...``."""
+    results = {}
+    for name, patch in PATCHES.items():
+        try:
+            results[name] = patch()
+        except Exception as exc:  # a moto upgrade must not stop the server from starting
+            results[name] = f"failed: {exc!r}"
+    return results
+
+
+def _watch(pid: int, interval: float = 0.5) -> None:
+    while True:
+        time.sleep(interval)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            print(f"moto_entry: watched process {pid} is gone, exiting", file=sys.stderr, flush=True)
+            os._exit(0)
+        except PermissionError:
+            pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Apply the patches (logging each outcome), watch ``$CDKTF_LAMBDA_MOTO_WATCH_PID``, then run ``moto.server``."""
+    _unshadow()
+    for name, outcome in apply_patches().items():
+        print(f"moto_entry: patch {name}: {outcome}", file=sys.stderr, flush=True)
+    watch = os.environ.get(WATCH_PID_ENV_VAR, "")
+    if watch.isdigit():
+        threading.Thread(target=_watch, args=(int(watch),), name="watch-parent", daemon=True).start()
+    from moto.server import main as moto_main
+
+    moto_main(argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Packaging, in plain Python (no jsii, no construct tree): source listing, deterministic zips, content hashes,
+handler discovery, lock files, the Lambda target platform, and dependency layers built by pip for it.
+
+The constructs (:class:`~cdktf_lambda.LambdaPythonPackage`, :class:`~cdktf_lambda.RuntimeCodeModules`,
+:class:`~cdktf_lambda.DependencyLayer`) are thin layers over these functions, which can be used and tested alone::
+
+    from cdktf_lambda.packaging import build_zip, list_files
+
+    built = build_zip(list_files("lambda_src/worker"), ".cdktf-lambda-cache", "worker")
+    print(built.path, built.zip_hash)
+"""
+
+from __future__ import annotations
+
+from .files import DEFAULT_EXCLUDES, SourceFile, list_files
+from .handlers import find_handler, handler_module_exists, top_level_modules
+from .hashing import base64_sha256, hash_files
+from .layer_build import BuiltLayer, build_layer, strip_tree
+from .locks import LockedPackage, LockSection, read_lock, requirements_for
+from .pip import PipRunner, download_wheels
+from .target import Target, local_target
+from .zips import BuiltZip, build_zip, unzipped_size, write_zip
+
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "BuiltLayer",
+    "BuiltZip",
+    "LockSection",
+    "LockedPackage",
+    "PipRunner",
+    "SourceFile",
+    "Target",
+    "base64_sha256",
+    "build_layer",
+    "build_zip",
+    "download_wheels",
+    "find_handler",
+    "handler_module_exists",
+    "hash_files",
+    "list_files",
+    "local_target",
+    "read_lock",
+    "requirements_for",
+    "strip_tree",
+    "top_level_modules",
+    "unzipped_size",
+    "write_zip",
+]

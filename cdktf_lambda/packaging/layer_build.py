@@ -1,0 +1,267 @@
+"""Dependency layers: a lock's packages installed for a Lambda platform by pip, stripped and zipped reproducibly.
+
+Plain Python, no construct tree: testable without jsii. :class:`~cdktf_lambda.dependency_layer.DependencyLayer`
+is the construct on top of it. What happens, in order:
+
+1. **Lock → requirements** (:mod:`.locks`): the lock's packages whose markers hold on the *target* (its Python
+   version, Linux, the target machine), not on the machine running the build.
+2. **pip, for the Lambda platform, without Docker** (:mod:`.pip`): wheels only, hashes verified, ``--isolated``.
+3. **Stripped** (:func:`strip_tree`): ``bin/`` (console scripts, whose shebang is the build machine's
+   interpreter), ``__pycache__``, ``*.pyc``, the installer's own records in ``*.dist-info`` and ``tests``
+   directories that hold a test suite.
+4. **Zipped deterministically** under ``python/`` (:func:`~cdktf_lambda.packaging.zips.write_zip`): the same lock
+   and target give a byte-identical zip on any machine and in any directory.
+5. **Cached by content address**: the zip is named after a hash of the lock's packages, the target and
+   :data:`FORMAT_VERSION`; while that file exists no pip process is started and nothing is printed. A build prints
+   one progress line (:mod:`.progress`).
+
+Offline builds: set ``CDKTF_LAMBDA_WHEELHOUSE`` to a directory of wheels (e.g. filled by
+:func:`~cdktf_lambda.packaging.pip.download_wheels`) and pip installs from it alone (``--no-index --find-links``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from ..errors import PackageTooLargeError, SourceError
+from ..limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
+from .files import list_files
+from .hashing import base64_sha256
+from .locks import LockSection, read_lock, requirements_for, requirements_text
+from .pip import PipRunner, pip_install_command
+from .progress import ProgressLine
+from .target import Target
+from .zips import unzipped_size, write_zip
+
+__all__ = [
+    "FORMAT_VERSION",
+    "LAYER_PREFIX",
+    "METADATA_KEY",
+    "WHEELHOUSE_ENV",
+    "BuiltLayer",
+    "build_layer",
+    "cache_key",
+    "strip_tree",
+]
+
+#: Bumped whenever the layer's content rules change (pip options, stripping, layout): old cache entries are unused.
+FORMAT_VERSION = "1"
+#: Lambda puts ``/opt/python`` on ``sys.path``; a layer's packages live under ``python/`` in its zip.
+LAYER_PREFIX = "python/"
+#: A directory of wheels to build from, offline (``pip --no-index --find-links DIR``).
+WHEELHOUSE_ENV = "CDKTF_LAMBDA_WHEELHOUSE"
+#: Key under a dependency layer resource's ``"//"`` (comment) object in the Terraform JSON, where
+#: ``DependencyLayer`` records how it was built, so ``cdktf-lambda invoke`` can rebuild it for the local
+#: interpreter (Terraform ignores ``"//"``).
+METADATA_KEY = "cdktf_lambda_dependency_layer"
+
+#: Installer bookkeeping in ``*.dist-info`` that differs between installs (or names the build machine).
+INSTALLER_RECORDS: tuple[str, ...] = ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")
+#: Never packaged, wherever they are (``--no-compile`` means there should be none).
+BYTECODE_EXCLUDES: tuple[str, ...] = ("__pycache__", "*.pyc", "*.pyo")
+
+
+def cache_key(lock: LockSection, target: Target) -> str:
+    """Hex SHA-256 naming the layer built from ``lock`` for ``target``: changes exactly when either does."""
+    identity = {
+        "format": FORMAT_VERSION,
+        "lock_default_sha256": lock.sha256,
+        "runtime": target.runtime,
+        "architecture": target.architecture,
+        "platforms": list(target.platforms),
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+
+def _looks_like_test_suite(directory: Path) -> bool:
+    return any(
+        path.name == "conftest.py" or path.name.startswith("test_") or path.name.endswith("_test.py")
+        for path in directory.rglob("*.py")
+    )
+
+
+def strip_tree(root: Path) -> None:
+    """Remove from an installed ``--target`` tree what does not belong in a layer.
+
+    * ``bin/`` at the top (console scripts: their shebang is the build machine's interpreter path);
+    * ``__pycache__``, ``*.pyc``, ``*.pyo``;
+    * ``RECORD``, ``INSTALLER``, ``REQUESTED`` and ``direct_url.json`` in ``*.dist-info`` (installer bookkeeping;
+      ``METADATA``, ``WHEEL``, entry points and licenses stay, so ``importlib.metadata`` keeps working);
+    * directories named ``tests`` that hold a test suite (a ``test_*.py``, ``*_test.py`` or ``conftest.py``): no
+      runtime code imports those. Directories named ``test`` or ``testing`` are kept (often real modules).
+    """
+    shutil.rmtree(root / "bin", ignore_errors=True)
+    for path in sorted(root.rglob("*"), reverse=True):  # children before parents
+        if path.is_symlink() or not path.exists():
+            continue
+        if path.is_dir():
+            if path.name == "__pycache__" or (path.name == "tests" and _looks_like_test_suite(path)):
+                shutil.rmtree(path)
+        elif path.suffix in (".pyc", ".pyo") or (
+            path.parent.name.endswith(".dist-info") and path.name in INSTALLER_RECORDS
+        ):
+            path.unlink()
+
+
+@dataclass(frozen=True)
+class BuiltLayer:
+    """A dependency layer zip written (or found in the cache) by :func:`build_layer`.
+
+    Attributes
+    ----------
+    path
+        The zip in the cache directory, named ``deps-<runtime>-<arch>-<key>.zip``.
+    zip_hash
+        base64-encoded SHA-256 of the zip (Lambda's ``CodeSha256``).
+    size, unzipped_size
+        Bytes of the zip, and of the files in it.
+    packages
+        ``name==version`` of every package in the layer.
+    target
+        The platform it was built for.
+    lock_file, lock_sha256
+        The lock, relative to the project directory, and the hash of its ``default`` section.
+    key
+        The cache key (:func:`cache_key`).
+    cached
+        Whether the zip was already in the cache (no pip process was started).
+    """
+
+    path: Path
+    zip_hash: str
+    size: int
+    unzipped_size: int
+    packages: tuple[str, ...]
+    target: Target
+    lock_file: str
+    lock_sha256: str
+    key: str
+    cached: bool
+
+
+def _built(
+    dest: Path, unzipped: int, pins: tuple[str, ...], target: Target, lock: LockSection, key: str, *, cached: bool
+) -> BuiltLayer:
+    size = dest.stat().st_size
+    return BuiltLayer(dest, base64_sha256(dest), size, unzipped, pins, target, lock.path, lock.sha256, key, cached)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
+
+
+def _check_limits(built: BuiltLayer, lock: LockSection, max_zip_bytes: int, max_unzipped_bytes: int) -> None:
+    where = f"The dependency layer from {lock.path} for {built.target.label}"
+    if built.size > max_zip_bytes:
+        raise PackageTooLargeError(
+            f"{where} is {_mib(built.size)} zipped; Lambda allows at most {_mib(max_zip_bytes)} for a direct upload. "
+            "Remove packages from the lock's default section."
+        )
+    if built.unzipped_size > max_unzipped_bytes:
+        raise PackageTooLargeError(
+            f"{where} is {_mib(built.unzipped_size)} unzipped; Lambda allows at most {_mib(max_unzipped_bytes)} "
+            "for a function and all its layers. Remove packages from the lock's default section."
+        )
+
+
+def build_layer(
+    lock_file: str | os.PathLike[str],
+    target: Target,
+    cache_dir: str | os.PathLike[str],
+    *,
+    wheelhouse: str | os.PathLike[str] | None = None,
+    max_zip_bytes: int = MAX_ZIP_BYTES,
+    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+    log: IO[str] | None = None,
+    pip: PipRunner | None = None,
+) -> BuiltLayer:
+    """Build (or reuse from ``cache_dir``) the dependency layer zip of ``lock_file`` for ``target``.
+
+    Parameters
+    ----------
+    lock_file
+        A ``Pipfile.lock``; only its ``default`` section is installed.
+    target
+        Runtime and architecture to build for.
+    cache_dir
+        Where layer zips are kept, by content address. A hit starts no pip process and prints nothing.
+    wheelhouse
+        Install from this directory of wheels only (``--no-index``). Default: ``$CDKTF_LAMBDA_WHEELHOUSE``, else the
+        lock's index. Not part of the cache key: hashes pin every file, whichever source provides it.
+    max_zip_bytes, max_unzipped_bytes
+        Lambda's quotas (50 MB direct upload, 250 MB unzipped).
+    log
+        Where the progress line goes. Default: :func:`~cdktf_lambda.packaging.progress.progress_stream`.
+    pip
+        Starts the pip process. Default: a :class:`~cdktf_lambda.packaging.pip.PipRunner`.
+
+    Raises
+    ------
+    SourceError
+        The lock is missing, malformed, or selects no package for the target.
+    DependencyBuildError
+        pip failed (no wheel for the platform, hash mismatch, no network …).
+    PackageTooLargeError
+        The layer exceeds a Lambda quota.
+
+    Examples
+    --------
+    >>> build_layer("lambda_src/Pipfile.lock", Target("python3.13", "arm64"), ".cdktf-lambda-cache")  # doctest: +SKIP
+    BuiltLayer(path=PosixPath('.cdktf-lambda-cache/deps-python3.13-arm64-….zip'), …)
+    """
+    lock = read_lock(lock_file)
+    packages = requirements_for(lock, target)
+    if not packages:
+        raise SourceError(f"Nothing to install: no package of {lock.path!r} applies to {target.label}")
+    key = cache_key(lock, target)
+    cache = Path(cache_dir)
+    dest = cache / f"deps-{target.runtime}-{target.architecture}-{key[:24]}.zip"
+    pins = tuple(package.pin for package in packages)
+
+    built: BuiltLayer | None = None
+    if dest.is_file():
+        try:
+            built = _built(dest, unzipped_size(dest), pins, target, lock, key, cached=True)
+        except zipfile.BadZipFile:
+            dest.unlink(missing_ok=True)
+    if built is None:
+        if wheelhouse is None and os.environ.get(WHEELHOUSE_ENV):
+            wheelhouse = os.environ[WHEELHOUSE_ENV]
+        step = ProgressLine(
+            f"building dependency layer for {target.label} from {lock.path} ({len(packages)} packages)", log
+        )
+        cache.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".deps-build-", dir=cache))
+        try:
+            site = work / "python"
+            requirements = work / "requirements.txt"
+            requirements.write_text(requirements_text(packages))
+            command = pip_install_command(
+                target,
+                site,
+                requirements,
+                index_urls=lock.index_urls,
+                wheelhouse=Path(wheelhouse) if wheelhouse else None,
+            )
+            (pip or PipRunner()).run(command, f"install {lock.path} for {target.label}")
+            strip_tree(site)
+            files = list_files(site, prefix=LAYER_PREFIX, excludes=BYTECODE_EXCLUDES)
+            write_zip(files, dest)
+            unzipped = sum(f.path.stat().st_size for f in files)
+        except BaseException:
+            step.failed()
+            raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        built = _built(dest, unzipped, pins, target, lock, key, cached=False)
+        step.done(f"{_mib(built.unzipped_size)} unzipped, {_mib(built.size)} zip")
+    _check_limits(built, lock, max_zip_bytes, max_unzipped_bytes)
+    return built

@@ -1,0 +1,31 @@
+"""Fixtures of the local AWS emulator and Terraform tests (``cdktf_lambda.local``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cdktf_lambda.local import moto
+
+
+@pytest.fixture(scope="module")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[moto.MotoServer]:
+    """A moto server for the module; stopped by PID at teardown, whatever happened."""
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with moto.running_server(log_path=log) as server:
+        yield server
+
+
+@pytest.fixture
+def clean_moto(moto_server: moto.MotoServer) -> moto.MotoServer:
+    """The module's moto server, emptied before the test."""
+    moto.reset(moto_server.endpoint_url)
+    return moto_server
+
+
+@pytest.fixture(scope="session")
+def terraform_ready(terraform_cli_config: Path) -> Path:
+    """The Terraform CLI config for the offline provider mirror (tests/conftest.py)."""
+    return terraform_cli_config
