@@ -66,7 +66,7 @@ flavors/cdktn/node_modules/.installed: flavors/cdktn/package-lock.json $(VENV)/.
 # Points Terraform at an offline provider mirror when the machine has one; otherwise an empty config (providers
 # are then downloaded from the registry as usual).
 .terraform.d/cli.tfrc: $(VENV)/.synced
-	@$(PY) -m devtools.terraform_cli write-config $@ >/dev/null 2>&1 \
+	@$(PY) -m cdktf_lambda.local.terraform write-config $@ >/dev/null 2>&1 \
 	  || { mkdir -p $(@D); : > $@; echo "== no offline provider mirror found: Terraform will use the registry"; }
 
 setup: $(VENV)/.synced node_modules/.installed .terraform.d/cli.tfrc $(FLAVOR_SETUP) ## install Python packages, node 22, the CLI, Terraform CLI config (FLAVOR=cdktn adds CDK Terrain)
@@ -80,7 +80,7 @@ test: setup $(CDKTN_SETUP) ## run the whole test suite, then the synth tests aga
 	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q -m "not terraform" tests/cdktf_lambda tests/stacks tests/test_main.py
 
 bench: setup $(CDKTN_SETUP) ## benchmark: ordinary vs fast import synth, packaging cold/warm, 1-30 functions, handler latency
-	$(PY) bench/synth.py
+	$(PY) -m bench
 
 invoke: synth ## run a function from the synthesized artifacts: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json
 	$(PY) -m cdktf_lambda invoke $(or $(FUNCTION),api_server) --event $(or $(EVENT),tests/events/apigw_http_v2_get_root.json)

@@ -1,6 +1,6 @@
 """Run one Python script in this process, as ``python SCRIPT ARGS…`` would, and report what it cost.
 
-Used by ``bench/synth.py`` for every measured synth, so each measurement is a fresh process::
+Used by ``python -m bench`` for every measured synth, so each measurement is a fresh process::
 
     python bench/_child.py --result r.json [--time-packaging] -- main.py
 

@@ -1,4 +1,4 @@
-"""The API function's cold import time and per-request latency, run by ``bench/synth.py`` in fresh processes.
+"""The API function's cold import time and per-request latency, run by ``python -m bench`` in fresh processes.
 
 The function is imported as on Lambda, where its directory is the zip root and ``practice_util`` comes from a
 layer: ``lambda_src/api_server`` and ``lambda_src`` are put on ``sys.path`` and ``import api_server`` loads
@@ -26,30 +26,15 @@ import json
 import statistics
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from cdktf_lambda.local.context import LambdaContext
 
 PROJECT = Path(__file__).resolve().parent.parent
 FUNCTION_DIR = PROJECT / "lambda_src" / "api_server"
 LAYER_DIR = PROJECT / "lambda_src"
 EVENT = PROJECT / "tests" / "events" / "apigw_http_v2_get_hello_es.json"
-
-
-@dataclass
-class FakeLambdaContext:
-    """The attributes Powertools reads from a Lambda context."""
-
-    function_name: str = "practice-bench-api-server"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:practice-bench-api-server"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
-    log_group_name: str = "/aws/lambda/practice-bench-api-server"
-    log_stream_name: str = "2024/03/01/[$LATEST]0123456789abcdef0123456789abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 def import_function() -> tuple[Any, float]:
@@ -84,7 +69,7 @@ def measure_latency(requests: int, warmup: int) -> dict[str, Any]:
         "lambda_handler": api_server.lambda_handler,
     }
     event = json.loads(EVENT.read_text())
-    context = FakeLambdaContext()
+    context = LambdaContext.for_function("practice-bench-api-server", memory_size=512, timeout=30)
     samples: dict[str, list[float]] = {name: [] for name in variants}
     for round_ in range(warmup + requests):
         for name, call in variants.items():

@@ -1,6 +1,6 @@
 """A synthetic app with N Python functions, for measuring how synth time grows with the number of functions.
 
-Run from a project directory made by ``bench/synth.py`` (``lambda_src/fn_01`` … ``fn_NN`` plus ``practice_util``),
+Run from a project directory made by ``python -m bench`` (``lambda_src/fn_01`` … ``fn_NN`` plus ``practice_util``),
 with the repository on ``PYTHONPATH`` and ``CDKTF_OUTDIR`` set::
 
     python bench/_scaling_app.py 30

@@ -1,17 +1,15 @@
-"""Local-deploy harness for cdktf-lambda.
+"""Local-deploy helpers of this repository (not part of the installed library).
 
-Helpers to run Terraform offline against a local filesystem provider mirror and a
-local moto server (a fake AWS on 127.0.0.1), so synthesized stacks can be
-applied, re-planned and destroyed without touching real AWS.
+They run the app against the local AWS emulator and offline Terraform of :mod:`cdktf_lambda.local`
+(:mod:`~cdktf_lambda.local.moto`, :mod:`~cdktf_lambda.local.inventory`, :mod:`~cdktf_lambda.local.terraform`,
+:mod:`~cdktf_lambda.local.terraform_run`), so synthesized stacks can be applied, re-planned and destroyed without
+touching real AWS.
 
 Modules:
 
-* :mod:`devtools.terraform_cli` -- find the provider mirror, write the Terraform CLI
-  config, build subprocess environments and run ``terraform``.
-* :mod:`devtools.moto_server` -- start/stop a moto server subprocess by PID, with a
-  state file, and inventory what exists in it.
-* :mod:`devtools.moto_entry` -- the server process: ``moto.server`` plus AWS-fidelity patches.
 * :mod:`devtools.local_aws` -- ``python -m devtools.local_aws up|down|env|status|run``.
+* :mod:`devtools.deploy_local` -- ``make deploy-local`` / ``make destroy-local``: ``cdktf deploy``/``destroy``
+  into moto.
 * :mod:`devtools.smoke` -- ``python -m devtools.smoke``: a small Terraform app through a
   full apply/re-plan/update/destroy lifecycle on moto, with phase timings.
 """

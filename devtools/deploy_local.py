@@ -36,8 +36,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from devtools import local_aws, moto_server
-from devtools.terraform_cli import ProviderMirrorNotFound
+from cdktf_lambda.local import inventory, moto
+from cdktf_lambda.local.terraform import ProviderMirrorNotFound
+from devtools import local_aws
 
 #: Directory (under the project) for the synth output, outputs and state of local deploys.
 WORK_DIR_NAME = ".local-aws"
@@ -126,7 +127,7 @@ def cli_command(project_dir: Path, env: Mapping[str, str] | None = None) -> list
     )
 
 
-def cdktf_env(workspace: Workspace, server: moto_server.MotoServer, base_env: Mapping[str, str] | None = None) -> dict:
+def cdktf_env(workspace: Workspace, server: moto.MotoServer, base_env: Mapping[str, str] | None = None) -> dict:
     """Environment for ``cdktf``: every AWS call to ``server``, Terraform on the mirror, node 22 and pipenv on PATH."""
     env = local_aws.local_env(workspace.harness, server, base_env=base_env)
     for key, value in CDKTF_ENV_DEFAULTS.items():
@@ -166,7 +167,7 @@ def run_cdktf(
         raise DeployError(f"`{shlex.join([Path(cmd[0]).name, *args])}` failed with exit code {returncode}")
 
 
-def deploy(workspace: Workspace, server: moto_server.MotoServer, stacks: Sequence[str] = (ALL_STACKS,)) -> dict:
+def deploy(workspace: Workspace, server: moto.MotoServer, stacks: Sequence[str] = (ALL_STACKS,)) -> dict:
     """``cdktf deploy`` into ``server``; returns the outputs by stack."""
     workspace.ensure_work_dir()
     if workspace.outputs_file.exists():
@@ -191,7 +192,7 @@ def deploy(workspace: Workspace, server: moto_server.MotoServer, stacks: Sequenc
         raise DeployError(f"cdktf deploy succeeded but wrote no readable outputs file: {exc}") from exc
 
 
-def destroy(workspace: Workspace, server: moto_server.MotoServer, stacks: Sequence[str] = (ALL_STACKS,)) -> None:
+def destroy(workspace: Workspace, server: moto.MotoServer, stacks: Sequence[str] = (ALL_STACKS,)) -> None:
     """``cdktf destroy`` of what :func:`deploy` created in ``server``."""
     workspace.ensure_work_dir()
     run_cdktf(
@@ -211,7 +212,7 @@ def format_outputs(outputs: Mapping[str, Mapping[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def teardown_hint(workspace: Workspace, server: moto_server.MotoServer) -> str:
+def teardown_hint(workspace: Workspace, server: moto.MotoServer) -> str:
     return (
         f"moto keeps running at {server.endpoint_url} (pid {server.pid}, log {server.log_path}).\n"
         f'  inspect:   python -m devtools.local_aws status   |   eval "$(python -m devtools.local_aws env)"\n'
@@ -238,7 +239,7 @@ def up(workspace: Workspace, *, stacks: Sequence[str] = (ALL_STACKS,), port: int
 
 
 def down(workspace: Workspace, *, stacks: Sequence[str] = (ALL_STACKS,)) -> int:
-    server = moto_server.status(workspace.harness.moto_state)
+    server = moto.status(workspace.harness.moto_state)
     if server is None:
         local_aws.down(workspace.harness)  # clears a stale record
         removed = workspace.forget_state()
@@ -248,7 +249,7 @@ def down(workspace: Workspace, *, stacks: Sequence[str] = (ALL_STACKS,)) -> int:
     status = 0
     try:
         destroy(workspace, server, stacks)
-        remaining = moto_server.leftovers(server.endpoint_url)
+        remaining = inventory.leftovers(server.endpoint_url)
         if remaining:
             print(f"error: resources left in moto after destroy:\n{json.dumps(remaining, indent=2)}", file=sys.stderr)
             status = 1
@@ -282,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "up":
             return up(workspace, stacks=stacks, port=args.port)
         return down(workspace, stacks=stacks)
-    except (ProviderMirrorNotFound, moto_server.MotoServerError, DeployError) as exc:
+    except (ProviderMirrorNotFound, moto.MotoServerError, DeployError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -28,8 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from devtools import moto_server
-from devtools.terraform_cli import (
+from cdktf_lambda.local import inventory, moto
+from cdktf_lambda.local.terraform import (
     DEFAULT_REGION,
     ProviderMirrorNotFound,
     env_delta,
@@ -94,7 +94,7 @@ def _venv_path(env: Mapping[str, str]) -> str:
 
 def local_env(
     paths: Paths,
-    server: moto_server.MotoServer | None,
+    server: moto.MotoServer | None,
     *,
     region: str = DEFAULT_REGION,
     base_env: Mapping[str, str] | None = None,
@@ -106,16 +106,16 @@ def local_env(
     return env
 
 
-def up(paths: Paths, *, port: int | None = None, timeout: float = 30.0) -> tuple[moto_server.MotoServer, bool]:
+def up(paths: Paths, *, port: int | None = None, timeout: float = 30.0) -> tuple[moto.MotoServer, bool]:
     """Write the CLI config and make sure a moto server is running. Returns (server, started_now)."""
     paths.ensure_state_dir()
     write_cli_config(paths.cli_config)
-    return moto_server.start(paths.moto_state, port=port, log_path=paths.moto_log, timeout=timeout)
+    return moto.start(paths.moto_state, port=port, log_path=paths.moto_log, timeout=timeout)
 
 
 def down(paths: Paths) -> bool:
     """Stop the recorded moto server by PID. Returns True if one was stopped."""
-    return moto_server.stop(paths.moto_state)
+    return moto.stop(paths.moto_state)
 
 
 def format_env(delta: Mapping[str, str | None], fmt: str) -> str:
@@ -185,9 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "down":
             remaining: dict[str, list[str]] = {}
             if args.require_empty:
-                server = moto_server.status(paths.moto_state)
+                server = moto.status(paths.moto_state)
                 if server is not None:
-                    remaining = moto_server.leftovers(server.endpoint_url)
+                    remaining = inventory.leftovers(server.endpoint_url)
             stopped = down(paths)
             _err("moto stopped" if stopped else "moto was not running")
             if remaining:
@@ -201,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 write_cli_config(paths.cli_config)
                 _print_env(paths, None, args.format)
                 return 0
-            server = moto_server.status(paths.moto_state)
+            server = moto.status(paths.moto_state)
             if server is None:
                 _err("moto is not running: run `python -m devtools.local_aws up` first (or use --offline)")
                 return 1
@@ -210,11 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
 
         if args.command == "status":
-            server = moto_server.status(paths.moto_state)
+            server = moto.status(paths.moto_state)
             info: dict = {"running": server is not None, "cli_config": str(paths.cli_config)}
             if server is not None:
                 info.update(server.to_dict())
-                info["resources"] = moto_server.resource_counts(server.endpoint_url)
+                info["resources"] = inventory.resource_counts(server.endpoint_url)
             if args.json:
                 print(json.dumps(info, indent=2))
             elif server is None:
@@ -231,13 +231,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 cmd = cmd[1:]
             if not cmd:
                 parser.error("run needs a command after --")
-            server = moto_server.status(paths.moto_state)
+            server = moto.status(paths.moto_state)
             if server is None:
                 _err("moto is not running: run `python -m devtools.local_aws up` first")
                 return 1
             write_cli_config(paths.cli_config)
             return subprocess.call(cmd, env=local_env(paths, server))
-    except (ProviderMirrorNotFound, moto_server.MotoServerError) as exc:
+    except (ProviderMirrorNotFound, moto.MotoServerError) as exc:
         _err(f"error: {exc}")
         return 2
     parser.error(f"unknown command {args.command}")

@@ -14,7 +14,7 @@ EventBridge rule + target, provider ``default_tags``) and re-plans clean because
 * moto runs with AWS-managed IAM policies loaded (``MOTO_IAM_LOAD_MANAGED_POLICIES``),
   so attaching ``AWSLambdaBasicExecutionRole`` works;
 * moto returns an SQS ``RedrivePolicy`` as compact JSON like AWS (patch in
-  :mod:`devtools.moto_entry`); unpatched, every queue with a redrive policy shows a
+  :mod:`cdktf_lambda.local.moto_entry`); unpatched, every queue with a redrive policy shows a
   whitespace-only ``redrive_policy`` diff on each plan, inline or not.
 
 Timing: each SQS queue create/attribute change costs ~25 s in the aws provider
@@ -30,14 +30,17 @@ import json
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devtools import moto_server
-from devtools.terraform_cli import TerraformError, run_terraform, terraform_env, write_cli_config
+from cdktf_lambda.local import moto
+from cdktf_lambda.local.inventory import leftovers
+from cdktf_lambda.local.terraform import terraform_env, write_cli_config
+from cdktf_lambda.local.terraform_run import TerraformError, run_terraform
+from cdktf_lambda.packaging.files import list_files
+from cdktf_lambda.packaging.zips import write_zip
 
 AWS_VERSION_CONSTRAINT = ">= 5.100, < 7"
 PREFIX = "smoke"
@@ -50,16 +53,15 @@ class LifecycleError(AssertionError):
     """A lifecycle expectation failed (drift, unexpected plan, leftovers)."""
 
 
-def write_zip(path: Path, files: Mapping[str, str]) -> Path:
-    """A deterministic zip (fixed timestamps and permissions, sorted entries)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, files[name])
-    return path
+def write_sample_zip(dest: Path, files: Mapping[str, str]) -> Path:
+    """Zip the in-memory ``files`` (archive name -> text) to ``dest`` with the library's deterministic zip writer."""
+    with tempfile.TemporaryDirectory(prefix="smoke-zip-") as tmp:
+        for name, text in files.items():
+            path = Path(tmp, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        write_zip(list_files(tmp), dest)
+    return dest
 
 
 def sample_config(*, sqs: bool = True, redrive_resource: bool = False, prefix: str = PREFIX) -> dict[str, Any]:
@@ -222,8 +224,8 @@ def sample_config(*, sqs: bool = True, redrive_resource: bool = False, prefix: s
 def write_sample(workdir: Path, *, sqs: bool = True, redrive_resource: bool = False, handler: str = HANDLER_V1) -> Path:
     """Write ``main.tf.json``, ``fn.zip`` and ``layer.zip`` into ``workdir``."""
     workdir.mkdir(parents=True, exist_ok=True)
-    write_zip(workdir / "fn.zip", {"app.py": handler})
-    write_zip(workdir / "layer.zip", {"python/smoke_dep.py": "VALUE = 1\n"})
+    write_sample_zip(workdir / "fn.zip", {"app.py": handler})
+    write_sample_zip(workdir / "layer.zip", {"python/smoke_dep.py": "VALUE = 1\n"})
     (workdir / "main.tf.json").write_text(
         json.dumps(sample_config(sqs=sqs, redrive_resource=redrive_resource), indent=2) + "\n"
     )
@@ -286,7 +288,7 @@ def run_lifecycle(
     lc.timed("apply", run_terraform, ["apply", "-input=false", "-auto-approve"], workdir, env)
     lc.timed("plan (clean)", _expect_no_changes, workdir, env, "after first apply")
 
-    write_zip(workdir / "fn.zip", {"app.py": HANDLER_V2})
+    write_sample_zip(workdir / "fn.zip", {"app.py": HANDLER_V2})
     res = lc.timed(
         "plan (code change)",
         run_terraform,
@@ -302,7 +304,7 @@ def run_lifecycle(
     lc.timed("plan (clean 2)", _expect_no_changes, workdir, env, "after code-change apply")
     if destroy:
         lc.timed("destroy", run_terraform, ["destroy", "-input=false", "-auto-approve"], workdir, env)
-        remaining = moto_server.leftovers(endpoint_url)
+        remaining = leftovers(endpoint_url)
         if remaining:
             raise LifecycleError(f"destroy left resources behind: {remaining}")
     return lc
@@ -320,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     lc = Lifecycle()
     cli_config = write_cli_config(workdir / "cli.tfrc")
     try:
-        server = lc.timed("moto start", moto_server.start_server, log_path=workdir / "moto.log")
+        server = lc.timed("moto start", moto.start_server, log_path=workdir / "moto.log")
         try:
             run_lifecycle(
                 workdir,
@@ -331,8 +333,8 @@ def main(argv: list[str] | None = None) -> int:
                 lifecycle=lc,
             )
         finally:
-            moto_server.stop_server(server)
-    except (TerraformError, LifecycleError, moto_server.MotoServerError) as exc:
+            moto.stop_server(server)
+    except (TerraformError, LifecycleError, moto.MotoServerError) as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         print(lc.report(), file=sys.stderr)
         return 1

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 
+from tests._checkout import copy_checkout
 from tests._synth import synth, tree_bytes
 from tests.conftest import PROJECT_ROOT
 
-#: What a checkout needs to synthesize (everything else in the repository is tooling).
-CHECKOUT = ("main.py", "cdktf.json", "cdktf_lambda", "stacks", "lambda_src")
+#: Runs pip, a subprocess synth or an external tool.
+pytestmark = pytest.mark.slow
+
 STACK = "practice-dev"
-
-
-def copy_checkout(dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in CHECKOUT:
-        source = PROJECT_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(source, dest / name)
-    return dest
 
 
 @pytest.fixture(scope="module")

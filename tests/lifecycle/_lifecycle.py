@@ -7,12 +7,9 @@ three directories above the stack directory, i.e. beside the synth output in the
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import re
-import shutil
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -21,15 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devtools import moto_server
+from cdktf_lambda.local.inventory import leftovers
+from cdktf_lambda.local.moto import MotoServer, aws_client
+from cdktf_lambda.local.terraform import terraform_env
+from cdktf_lambda.local.terraform_run import TerraformResult, run_terraform
+from cdktf_lambda.packaging.hashing import base64_sha256
 from devtools.smoke import plan_changes
-from devtools.terraform_cli import TerraformResult, run_terraform, terraform_env
+from tests._checkout import copy_checkout
 from tests._synth import synth
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-#: What ``main.py`` needs to synthesize (what a checkout holds, without tests and tooling).
-APP_FILES = ("main.py", "cdktf.json", "cdktf_lambda", "stacks", "lambda_src")
 #: What the ``cdktf`` CLI additionally needs in the project it runs in: its ``package.json`` and modules, and
 #: ``Pipfile``/``Pipfile.lock`` + ``.venv`` for the ``pipenv run python main.py`` of ``cdktf.json``.
 CLI_FILES = ("package.json", "Pipfile", "Pipfile.lock")
@@ -48,17 +47,17 @@ MOTO_WORKAROUNDS = {
     "sqs-compact-redrive-policy": (
         "SQS GetQueueAttributes: moto re-serializes RedrivePolicy with spaces; AWS returns compact JSON. "
         "Unpatched, worker_queue re-plans a whitespace-only redrive_policy diff forever. "
-        "Patched in devtools/moto_entry.py."
+        "Patched in cdktf_lambda/local/moto_entry.py."
     ),
     "lambda-dead-letter-config": (
         "Lambda DeadLetterConfig: moto 5.2 drops it on CreateFunction/UpdateFunctionConfiguration and never "
         "returns it. Unpatched, cron_server (async failures -> cron_server_dlq) re-plans an update forever. "
-        "Patched in devtools/moto_entry.py."
+        "Patched in cdktf_lambda/local/moto_entry.py."
     ),
 }
 MOTO_NOT_EXERCISED = (
     "Lambda Invoke needs Docker in moto: the handlers are run from the built zips by tests/lambda_src and "
-    "tests/test_invoke.py instead.",
+    "tests/cdktf_lambda/local/test_invoke.py instead.",
     "The HTTP API endpoint (api_endpoint) is a name only: moto does not serve it.",
     "The EventBridge schedule never fires and the SQS event source mapping never polls.",
     "Each SQS queue create costs ~25 s: the aws provider waits for attribute propagation (hard-coded), most of "
@@ -73,20 +72,9 @@ _REFERENCE = re.compile(r"^\$\{(?P<type>[a-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)\.(
 
 def copy_project(dest: Path, *, for_cli: bool = False) -> Path:
     """Copy what synth needs into ``dest`` (plus, ``for_cli``, what the ``cdktf`` CLI and ``pipenv run`` need)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
-    for name in APP_FILES + (CLI_FILES if for_cli else ()):
-        source = PROJECT_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=ignore, symlinks=True)
-        else:
-            shutil.copy2(source, dest / name)
     if for_cli:
-        for name in CLI_LINKS:
-            target = PROJECT_ROOT / name
-            assert target.is_dir(), f"{target} is missing: run `make setup` first"
-            (dest / name).symlink_to(target, target_is_directory=True)
-    return dest
+        return copy_checkout(dest, extra=CLI_FILES, links=CLI_LINKS)
+    return copy_checkout(dest)
 
 
 def synth_app(project: Path, *, flavor: str = "cdktf", outdir: str = "cdktf.out") -> Path:
@@ -110,11 +98,6 @@ def edit_one_line(path: Path) -> tuple[str, str]:
     lines[0] = old.replace('"""', '"""Edited by the lifecycle test. ', 1)
     path.write_text("".join(lines))
     return old.rstrip("\n"), lines[0].rstrip("\n")
-
-
-def zip_sha256_b64(path: Path) -> str:
-    """Base64 SHA-256 of a file: Lambda's ``CodeSha256``, Terraform's ``filebase64sha256``."""
-    return base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
 
 
 # -------------------------------------------------------------------------------------------------- timing
@@ -148,7 +131,7 @@ class Phases:
         return "\n".join(lines)
 
 
-def moto_report(server: moto_server.MotoServer) -> str:
+def moto_report(server: MotoServer) -> str:
     """Which moto gaps were patched (read from the server's log: proof the patches are live) and what is not run."""
     log = Path(server.log_path).read_text(errors="replace") if server.log_path else ""
     lines = [f"== moto limitations worked around (server {server.endpoint_url}, log {server.log_path}):"]
@@ -160,7 +143,7 @@ def moto_report(server: moto_server.MotoServer) -> str:
     return "\n".join(lines)
 
 
-def assert_moto_patches_applied(server: moto_server.MotoServer) -> None:
+def assert_moto_patches_applied(server: MotoServer) -> None:
     """Fail early, by name, when a moto upgrade made a fidelity patch inapplicable (the plan would drift)."""
     log = Path(server.log_path).read_text(errors="replace") if server.log_path else ""
     for patch in MOTO_WORKAROUNDS:
@@ -178,7 +161,7 @@ class Deployment:
     """One synthesized stack directory, deployed into one moto server with raw terraform."""
 
     stack_dir: Path
-    server: moto_server.MotoServer
+    server: MotoServer
     cli_config: Path
 
     @property
@@ -256,8 +239,8 @@ def check_deployed(
     ``default_tags``; its log group ``/aws/lambda/<name>`` and retention. Per layer version: ``CodeSha256`` and
     compatible runtimes/architectures.
     """
-    lam = moto_server.aws_client("lambda", endpoint_url)
-    logs = moto_server.aws_client("logs", endpoint_url)
+    lam = aws_client("lambda", endpoint_url)
+    logs = aws_client("logs", endpoint_url)
     default_tags = config["provider"]["aws"][0]["default_tags"][0]["tags"]
     code_sha256: dict[str, str] = {}
 
@@ -289,7 +272,7 @@ def check_deployed(
         zip_hash = outputs[f"{function}_zip_hash"]
         assert got["CodeSha256"] == zip_hash, f"{where}: CodeSha256 in moto != the construct's zip_hash"
         assert want["source_code_hash"] == zip_hash, where
-        assert zip_sha256_b64(stack_dir / want["filename"]) == zip_hash, f"{where}: zip in the synth output"
+        assert base64_sha256(stack_dir / want["filename"]) == zip_hash, f"{where}: zip in the synth output"
         code_sha256[function] = got["CodeSha256"]
 
         tags = response.get("Tags", {})
@@ -313,7 +296,7 @@ def check_deployed(
         got = lam.get_layer_version(LayerName=deployed["layer_name"], VersionNumber=int(deployed["version"]))
         assert got["LayerVersionArn"] == deployed["arn"], logical_id
         assert got["Content"]["CodeSha256"] == want["source_code_hash"], logical_id
-        assert zip_sha256_b64(stack_dir / want["filename"]) == want["source_code_hash"], logical_id
+        assert base64_sha256(stack_dir / want["filename"]) == want["source_code_hash"], logical_id
         assert got["CompatibleRuntimes"] == want["compatible_runtimes"], logical_id
         assert (
             got.get("CompatibleArchitectures", want["compatible_architectures"]) == want["compatible_architectures"]
@@ -324,7 +307,7 @@ def check_deployed(
 
 
 def assert_nothing_left(endpoint_url: str) -> None:
-    remaining = moto_server.leftovers(endpoint_url)
+    remaining = leftovers(endpoint_url)
     assert remaining == {}, f"destroy left resources in moto: {json.dumps(remaining, indent=2)}"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools import moto_server
+from cdktf_lambda.local.moto import MotoServer, running_server
 
 
 @pytest.fixture(scope="session")
@@ -22,10 +22,10 @@ def cli_config(terraform_cli_config: Path) -> Path:
 
 
 @pytest.fixture
-def moto(tmp_path: Path) -> Iterator[moto_server.MotoServer]:
+def moto(tmp_path: Path) -> Iterator[MotoServer]:
     """A fresh moto server on a free 127.0.0.1 port for one test; stopped by its PID afterwards, whatever happened.
 
     It also exits by itself if the test process dies (``exit_with_parent``).
     """
-    with moto_server.running_server(log_path=tmp_path / "moto.log") as server:
+    with running_server(log_path=tmp_path / "moto.log") as server:
         yield server

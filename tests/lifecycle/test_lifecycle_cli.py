@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from devtools import deploy_local, moto_server
-from devtools.terraform_cli import run_terraform
+from cdktf_lambda.local.moto import MotoServer, write_state
+from cdktf_lambda.local.terraform_run import run_terraform
+from devtools import deploy_local
 from tests.lifecycle._lifecycle import (
     FUNCTIONS,
     LIFECYCLE_BUDGET_SECONDS,
@@ -68,7 +69,7 @@ def run_deploy_local(project: Path, *args: str, timeout: float = 600) -> subproc
 
 
 def test_deploy_local_up_and_down_with_cdktf_cli(
-    tmp_path: Path, moto: moto_server.MotoServer, capsys: pytest.CaptureFixture
+    tmp_path: Path, moto: MotoServer, capsys: pytest.CaptureFixture
 ) -> None:
     phases = Phases("app lifecycle through the cdktf CLI (devtools.deploy_local up/down)")
     try:
@@ -79,13 +80,13 @@ def test_deploy_local_up_and_down_with_cdktf_cli(
     assert phases.total < LIFECYCLE_BUDGET_SECONDS, f"lifecycle took {phases.total:.0f} s\n{phases.report()}"
 
 
-def _cli_lifecycle(tmp_path: Path, moto: moto_server.MotoServer, phases: Phases) -> None:
+def _cli_lifecycle(tmp_path: Path, moto: MotoServer, phases: Phases) -> None:
     assert_moto_patches_applied(moto)
     project = copy_project(tmp_path / "project", for_cli=True)
     workspace = deploy_local.Workspace(project)
     # `up` uses the server recorded in the project's state file: record the fixture's, so the test owns it (and
     # stops it by PID at the end even if `down` never runs).
-    moto_server.write_state(workspace.harness.moto_state, moto)
+    write_state(workspace.harness.moto_state, moto)
 
     with phases("deploy_local up (cdktf deploy)"):
         up = run_deploy_local(project, "up")

@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from devtools import deploy_local, moto_server
+from cdktf_lambda.local.moto import MotoServer, aws_client, running_server, write_state
+from cdktf_lambda.local.processes import free_port
+from devtools import deploy_local
 from tests.lifecycle._lifecycle import PROJECT_ROOT
 
 
 def test_cdktf_env_points_everything_at_the_server(tmp_path: Path) -> None:
     workspace = deploy_local.Workspace(tmp_path)
-    server = moto_server.MotoServer(pid=1, port=4566)
+    server = MotoServer(pid=1, port=4566)
     env = deploy_local.cdktf_env(workspace, server, base_env={"PATH": "/usr/bin", "AWS_PROFILE": "prod"})
 
     assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
@@ -45,8 +47,8 @@ def test_down_without_a_server_forgets_stale_state(tmp_path: Path, capsys: pytes
     for path in stale:
         path.write_text("{}")
     workspace.outputs_file.write_text("{}")
-    dead = moto_server.MotoServer(pid=2**22 + 7, port=moto_server.free_port())
-    moto_server.write_state(workspace.harness.moto_state, dead)
+    dead = MotoServer(pid=2**22 + 7, port=free_port())
+    write_state(workspace.harness.moto_state, dead)
 
     assert deploy_local.main(["--project-dir", str(tmp_path), "down"]) == 0
 
@@ -71,12 +73,13 @@ def _zip(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_moto_keeps_lambda_dead_letter_config_like_aws(tmp_path: Path) -> None:
-    """Without devtools/moto_entry.py's patch moto drops DeadLetterConfig and cron_server re-plans forever."""
-    with moto_server.running_server(log_path=tmp_path / "moto.log") as server:
-        iam = moto_server.aws_client("iam", server.endpoint_url)
-        lam = moto_server.aws_client("lambda", server.endpoint_url)
-        sqs = moto_server.aws_client("sqs", server.endpoint_url)
+    """Without cdktf_lambda/local/moto_entry.py's patch moto drops DeadLetterConfig and cron_server re-plans forever."""
+    with running_server(log_path=tmp_path / "moto.log") as server:
+        iam = aws_client("iam", server.endpoint_url)
+        lam = aws_client("lambda", server.endpoint_url)
+        sqs = aws_client("sqs", server.endpoint_url)
         role = iam.create_role(
             RoleName="fn",
             AssumeRolePolicyDocument=json.dumps(

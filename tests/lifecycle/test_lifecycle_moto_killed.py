@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from devtools import moto_server
-from devtools.terraform_cli import TerraformError
+from cdktf_lambda.local.moto import MotoServer, aws_client
+from cdktf_lambda.local.terraform_run import TerraformError
 from tests.lifecycle._lifecycle import Deployment, copy_project, synth_app
 
 pytestmark = pytest.mark.terraform
@@ -27,13 +27,13 @@ pytestmark = pytest.mark.terraform
 MAX_SECONDS_TO_FAIL = 20.0
 
 
-def kill_when_deploy_is_under_way(server: moto_server.MotoServer, stop: threading.Event) -> list[float]:
+def kill_when_deploy_is_under_way(server: MotoServer, stop: threading.Event) -> list[float]:
     """Start a thread that SIGKILLs ``server`` by its PID once a Lambda layer version exists in it (apply has
     created some resources and has more in flight: queues, functions). Returns a list that gets the kill time."""
     killed_at: list[float] = []
 
     def watch() -> None:
-        lam = moto_server.aws_client("lambda", server.endpoint_url)
+        lam = aws_client("lambda", server.endpoint_url)
         while not stop.is_set():
             try:
                 if lam.list_layers()["Layers"]:
@@ -48,9 +48,7 @@ def kill_when_deploy_is_under_way(server: moto_server.MotoServer, stop: threadin
     return killed_at
 
 
-def test_apply_fails_loudly_when_moto_is_killed_mid_run(
-    tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer
-) -> None:
+def test_apply_fails_loudly_when_moto_is_killed_mid_run(tmp_path: Path, cli_config: Path, moto: MotoServer) -> None:
     tf = Deployment(synth_app(copy_project(tmp_path / "project")), moto, cli_config)
     tf.terraform("init", "-input=false")
 

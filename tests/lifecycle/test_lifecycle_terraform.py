@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from devtools import moto_server
+from cdktf_lambda.local.moto import MotoServer
 from tests.lifecycle._lifecycle import (
     CHANGED_FUNCTION,
     LIFECYCLE_BUDGET_SECONDS,
@@ -38,9 +38,7 @@ pytestmark = pytest.mark.terraform
 CODE_ATTRIBUTES = {"filename", "source_code_hash"}
 
 
-def test_app_lifecycle_cdktf(
-    tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, capsys: pytest.CaptureFixture
-) -> None:
+def test_app_lifecycle_cdktf(tmp_path: Path, cli_config: Path, moto: MotoServer, capsys: pytest.CaptureFixture) -> None:
     phases = Phases("app lifecycle, cdktf flavor, raw terraform")
     try:
         _cdktf_lifecycle(tmp_path, cli_config, moto, phases)
@@ -59,7 +57,7 @@ def init_validate_apply(tf: Deployment, phases: Phases) -> None:
         tf.terraform("apply", "-input=false", "-auto-approve")
 
 
-def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, phases: Phases) -> None:
+def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: MotoServer, phases: Phases) -> None:
     assert_moto_patches_applied(moto)
     project = copy_project(tmp_path / "project")
     with phases("synth"):
@@ -111,9 +109,7 @@ def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoSer
     assert_nothing_left(moto.endpoint_url)
 
 
-def test_app_lifecycle_cdktn(
-    tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, capsys: pytest.CaptureFixture
-) -> None:
+def test_app_lifecycle_cdktn(tmp_path: Path, cli_config: Path, moto: MotoServer, capsys: pytest.CaptureFixture) -> None:
     phases = Phases("app lifecycle, cdktn flavor (CDK Terrain), raw terraform")
     try:
         _cdktn_lifecycle(tmp_path, cli_config, moto, phases)
@@ -123,7 +119,7 @@ def test_app_lifecycle_cdktn(
     assert phases.total < LIFECYCLE_BUDGET_SECONDS, f"lifecycle took {phases.total:.0f} s\n{phases.report()}"
 
 
-def _cdktn_lifecycle(tmp_path: Path, cli_config: Path, moto: moto_server.MotoServer, phases: Phases) -> None:
+def _cdktn_lifecycle(tmp_path: Path, cli_config: Path, moto: MotoServer, phases: Phases) -> None:
     assert_moto_patches_applied(moto)
     project = copy_project(tmp_path / "project")
     with phases("synth (cdktn)"):
