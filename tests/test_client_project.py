@@ -1,0 +1,209 @@
+"""A client project that shares no file with this repository: the library built as a wheel, installed with its
+extra into a fresh virtualenv, used exactly as the README shows, synthesized and deployed with the CLI.
+
+The steps are the README's "Install in your own project": build the wheel from the checkout
+(``pip wheel --no-deps .``), install ``cdktf-lambda[cdktf,local]`` into a new virtualenv (dependencies from the
+package registry; ``uv`` keeps them in its cache between runs), write a project shaped like the cdktf-cli
+``python-pip`` template in a temporary directory (its own ``cdktf.json``, the README's ``main.py``, a function
+directory of its own), ``cdktf synth`` with this repository's pinned CLI, check the JSON, ``terraform validate``,
+``cdktf deploy`` into moto on 127.0.0.1 and ``cdktf destroy``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cdktf_lambda.local.inventory import leftovers
+from cdktf_lambda.local.moto import running_server
+from cdktf_lambda.local.terraform import terraform_env
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.terraform]
+
+STACK = "shop-dev"
+CLI = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
+HANDLER = '''"""Orders: answers an HTTP API v2 event with the shared greeting."""
+
+from shoplib import greeting
+
+
+def lambda_handler(event, context):
+    return {"statusCode": 200, "body": greeting(event.get("rawPath", "/"))}
+'''
+SHARED = 'def greeting(path):\n    return f"orders at {path}"\n'
+
+
+def readme_main_py() -> str:
+    """The ``main.py`` of the README's "Using the library in your own stack" section, as it is written there."""
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    section = readme.split("## Using the library in your own stack", 1)[1]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def run(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 600) -> str:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{' '.join(map(str, command))} failed ({result.returncode}):\n{output[-4000:]}"
+    return output
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(PROJECT_ROOT)],
+        cwd=dist,
+        env=env,
+    )
+    (built,) = dist.glob("cdktf_lambda-*-py3-none-any.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def client_venv(wheel, tmp_path_factory) -> Path:
+    """A fresh virtualenv with ``cdktf-lambda[cdktf,local]`` from the wheel (no access to this checkout)."""
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent))
+    assert uv, "uv (a dev package) is needed to build the client's virtualenv: run `make setup`"
+    venv = tmp_path_factory.mktemp("client") / ".venv"
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], cwd=venv.parent, env=env)
+    run(
+        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), f"{wheel}[cdktf,local]"],
+        cwd=venv.parent,
+        env=env,
+    )
+    return venv
+
+
+@pytest.fixture(scope="module")
+def client(client_venv, terraform_cli_config, tmp_path_factory) -> dict:
+    """The client project, synthesized with the CLI; its environment, output and stack JSON."""
+    project = tmp_path_factory.mktemp("shop")
+    (project / "cdktf.json").write_text(
+        json.dumps(
+            {
+                "language": "python",
+                "app": "python main.py",
+                "projectId": "4c1e0b3a-client-project-test",
+                "sendCrashReports": "false",
+                "terraformProviders": [],
+                "terraformModules": [],
+                "codeMakerOutput": "imports",
+                "context": {},
+            },
+            indent=2,
+        )
+    )
+    (project / "main.py").write_text(readme_main_py())
+    for relative, text in {
+        "functions/orders/__init__.py": "",
+        "functions/orders/lambda_handler.py": HANDLER,
+        "functions/shoplib/__init__.py": SHARED,
+    }.items():
+        (project / relative).parent.mkdir(parents=True, exist_ok=True)
+        (project / relative).write_text(text)
+    venv_bin = client_venv / "bin"
+    # Nothing of this checkout: no PYTHONPATH, no project variables; the client's virtualenv (its node 22) first.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CDKTF_LAMBDA_", "PYTHON", "VIRTUAL_ENV", "PIPENV_")) and k != "NODE_OPTIONS"
+    }
+    env.update(PATH=f"{venv_bin}{os.pathsep}{env['PATH']}", CHECKPOINT_DISABLE="1", DISABLE_VERSION_CHECK="true")
+    env["CDKTF_LAMBDA_CACHE_DIR"] = str(project / ".cdktf-lambda-cache")
+    env["TF_CLI_CONFIG_FILE"] = str(terraform_cli_config)  # the offline provider mirror (the machine's points nowhere)
+    output = run([str(CLI), "synth"], cwd=project, env=env)
+    stack_dir = project / "cdktf.out" / "stacks" / STACK
+    return {"project": project, "env": env, "output": output, "stack_dir": stack_dir, "venv": client_venv}
+
+
+def test_the_wheel_holds_only_the_library(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        top = {name.split("/", 1)[0] for name in names}
+        entry_points = archive.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    packages = {name for name in top if not name.endswith(".dist-info")}
+    assert packages == {"cdktf_lambda"}, f"the wheel holds other top-level packages: {sorted(packages)}"
+    assert "cdktf_lambda/_fast_import/node_lazy_providers.js" in names, "package data is missing"
+    assert "cdktf-lambda = cdktf_lambda.cli:main" in entry_points
+    for extra in ("cdktf", "cdktn", "local"):
+        assert f"Provides-Extra: {extra}" in metadata
+
+
+def test_the_client_synthesizes_a_function_log_group_and_layer(client):
+    stack_json = json.loads((client["stack_dir"] / "cdk.tf.json").read_text())
+    resources = stack_json["resource"]
+    (function,) = resources["aws_lambda_function"].values()
+    assert function["function_name"] == "shop-dev-orders"
+    assert function["handler"] == "lambda_handler.lambda_handler"
+    assert "/aws/lambda/shop-dev-orders" in [group["name"] for group in resources["aws_cloudwatch_log_group"].values()]
+    (layer,) = resources["aws_lambda_layer_version"].values()
+    for artifact in (function["filename"], layer["filename"]):
+        assert not os.path.isabs(artifact) and (client["stack_dir"] / artifact).is_file(), artifact
+    with zipfile.ZipFile(client["stack_dir"] / function["filename"]) as archive:
+        assert sorted(archive.namelist()) == ["__init__.py", "lambda_handler.py"]
+
+
+def test_the_client_json_has_no_absolute_path(client):
+    text = (client["stack_dir"] / "cdk.tf.json").read_text()
+    for machine_path in (str(client["project"]), str(PROJECT_ROOT), str(client["venv"])):
+        assert machine_path not in text
+    backend = json.loads(text)["terraform"]["backend"]["local"]
+    assert backend == {"path": "../../../terraform.shop-dev.tfstate"}
+
+
+def test_the_synth_prints_no_error_line(client):
+    assert "[ERROR]" not in client["output"], client["output"][-2000:]
+
+
+def test_the_console_script_runs_without_jsii_and_invokes_the_client_function(client, tmp_path):
+    bin_dir = client["venv"] / "bin"
+    help_text = run([str(bin_dir / "cdktf-lambda"), "--help"], cwd=client["project"], env=client["env"])
+    assert "invoke" in help_text and "serve" in help_text
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"version": "2.0", "rawPath": "/orders"}))
+    result = subprocess.run(
+        [str(bin_dir / "cdktf-lambda"), "invoke", "orders", "--event", str(event)],
+        cwd=client["project"],
+        env=client["env"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"statusCode": 200, "body": "orders at /orders"}
+
+
+def test_terraform_validate_deploy_and_destroy_in_moto(client, terraform_cli_config, tmp_path):
+    with running_server(log_path=tmp_path / "moto.log") as server:
+        env = terraform_env(terraform_cli_config, server.endpoint_url, base_env=client["env"])
+        stack_dir = client["stack_dir"]
+        run(["terraform", "init", "-input=false", "-no-color"], cwd=stack_dir, env=env)
+        assert "Success! The configuration is valid." in run(
+            ["terraform", "validate", "-no-color"], cwd=stack_dir, env=env
+        )
+        deploy = [
+            "deploy",
+            STACK,
+            "--auto-approve",
+            "--skip-provider-lock",
+            "--outputs-file",
+            str(tmp_path / "out.json"),
+        ]
+        run([str(CLI), *deploy], cwd=client["project"], env=env)
+        outputs = json.loads((tmp_path / "out.json").read_text())[STACK]
+        assert outputs["orders_function_name"] == "shop-dev-orders"
+        assert (client["project"] / "terraform.shop-dev.tfstate").is_file(), "state is not where cdktf puts it"
+        run([str(CLI), "destroy", STACK, "--auto-approve", "--skip-provider-lock"], cwd=client["project"], env=env)
+        assert leftovers(server.endpoint_url) == {}

@@ -1,0 +1,68 @@
+"""The repository keeps its own rules: files under 400 lines, the README's layout table matching the tree, and the
+Pipfile's CDK Terrain category matching the library's ``cdktn`` extra."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+
+from tests.conftest import PROJECT_ROOT
+
+MAX_LINES = 400
+#: Source files the rule applies to (data, locks and snapshots are not code).
+SOURCE_SUFFIXES = (".py", ".js", ".sh")
+
+
+def tracked_files() -> list[str]:
+    result = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [name for name in result.stdout.splitlines() if (PROJECT_ROOT / name).is_file()]
+
+
+def test_no_source_file_is_over_400_lines():
+    long = {}
+    for name in tracked_files():
+        if name.endswith(SOURCE_SUFFIXES) or name in ("Makefile", ".ci/run"):
+            count = len((PROJECT_ROOT / name).read_text(encoding="utf-8").splitlines())
+            if count > MAX_LINES:
+                long[name] = count
+    assert long == {}, f"files over {MAX_LINES} lines: {long}"
+
+
+def layout_table() -> list[str]:
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    section = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    paths = []
+    for cell in re.findall(r"^\| ([^|]+) \|", section, re.M):
+        paths += re.findall(r"`([^`]+)`", cell)
+    return paths
+
+
+def test_every_path_of_the_readme_layout_table_exists():
+    missing = [path for path in layout_table() if not (PROJECT_ROOT / path.rstrip("/")).exists()]
+    assert missing == []
+
+
+def test_the_layout_table_names_every_top_level_directory_and_library_package():
+    listed = {path.rstrip("/") for path in layout_table()}
+    top = {name.split("/", 1)[0] for name in tracked_files() if "/" in name and not name.startswith(".")}
+    packages = {
+        f"cdktf_lambda/{name.split('/')[1]}"
+        for name in tracked_files()
+        if name.startswith("cdktf_lambda/") and name.count("/") >= 2
+    }
+    assert sorted((top | packages) - listed) == []
+
+
+def test_the_pipfile_cdktn_category_has_the_ranges_of_the_cdktn_extra():
+    extra = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["cdktn"]
+    ranges = dict(re.match(r"^([A-Za-z0-9-]+)(.*)$", item.split("#")[0].strip()).groups() for item in extra)
+    category = tomllib.loads((PROJECT_ROOT / "Pipfile").read_text())["cdktn"]
+    for name, specifier in category.items():
+        assert ranges.get(name) == specifier, f"{name}: Pipfile {specifier!r}, pyproject extra {ranges.get(name)!r}"
