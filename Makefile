@@ -83,10 +83,10 @@ bench: setup $(CDKTN_SETUP) ## benchmark: ordinary vs fast import synth, packagi
 	$(PY) -m bench
 
 invoke: synth ## run a function from the synthesized artifacts: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json
-	$(PY) -m cdktf_lambda invoke $(or $(FUNCTION),api_server) --event $(or $(EVENT),tests/events/apigw_http_v2_get_root.json)
+	$(VENV)/bin/cdktf-lambda invoke $(or $(FUNCTION),api_server) --event $(or $(EVENT),tests/events/apigw_http_v2_get_root.json)
 
 serve: setup ## the API on http://127.0.0.1:8000 with uvicorn, reloading on changes in lambda_src/
-	$(PY) -m cdktf_lambda serve --reload --port $(or $(PORT),8000)
+	$(VENV)/bin/cdktf-lambda serve --reload --port $(or $(PORT),8000)
 
 deploy-local: setup ## deploy the app into a local moto server on 127.0.0.1 (cdktf deploy); moto keeps running
 	$(PY) -m devtools.deploy_local up

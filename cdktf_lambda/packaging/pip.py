@@ -63,6 +63,30 @@ def _target_options(target: Target) -> list[str]:
     ]
 
 
+def _pip_command(
+    subcommand: str,
+    destination: list[str],
+    target: Target,
+    requirements_file: Path,
+    index_urls: Sequence[str],
+    wheelhouse: Path | None,
+    extra: Sequence[str] = (),
+) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        subcommand,
+        *_PIP_COMMON,
+        *destination,
+        *_target_options(target),
+        *extra,
+        *_source_options(index_urls, wheelhouse),
+        "--requirement",
+        str(requirements_file),
+    ]
+
+
 def pip_install_command(
     target: Target,
     dest: Path,
@@ -72,20 +96,9 @@ def pip_install_command(
     wheelhouse: Path | None = None,
 ) -> list[str]:
     """The pip command installing ``requirements_file`` for ``target`` into ``dest`` (see the module docstring)."""
-    return [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        *_PIP_COMMON,
-        "--target",
-        str(dest),
-        *_target_options(target),
-        "--no-compile",
-        *_source_options(index_urls, wheelhouse),
-        "--requirement",
-        str(requirements_file),
-    ]
+    return _pip_command(
+        "install", ["--target", str(dest)], target, requirements_file, index_urls, wheelhouse, ["--no-compile"]
+    )
 
 
 def pip_download_command(
@@ -97,19 +110,7 @@ def pip_download_command(
     wheelhouse: Path | None = None,
 ) -> list[str]:
     """The pip command downloading the wheels of ``requirements_file`` for ``target`` into ``dest``."""
-    return [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        *_PIP_COMMON,
-        "--dest",
-        str(dest),
-        *_target_options(target),
-        *_source_options(index_urls, wheelhouse),
-        "--requirement",
-        str(requirements_file),
-    ]
+    return _pip_command("download", ["--dest", str(dest)], target, requirements_file, index_urls, wheelhouse)
 
 
 def download_wheels(

@@ -1,0 +1,180 @@
+"""Running a function's built artifacts: what a runner is given (:class:`FunctionCode`), what it answers
+(:class:`InvokeResult`), and the host runner, which runs them on an interpreter of this machine.
+
+Every local way of running a function goes through a :class:`Runner`: ``cdktf-lambda invoke`` (one event) and the
+local cloud (events from moto's ``Invoke``, SQS, schedules and HTTP APIs). A runner may keep a started runtime
+between events of the same code (warm invocations) until :meth:`Runner.close`.
+
+The host runner extracts the function zip to ``<tmp>/var/task`` and the layers, in order, to ``<tmp>/opt``, and runs
+:mod:`.bootstrap` in a clean subprocess (``python -I -S``: no site-packages, no ``PYTHON*`` variables, no current
+directory) whose ``sys.path`` is only the task root, ``opt/python/lib/pythonX.Y/site-packages``, ``opt/python`` and
+the standard library, with the function's environment plus the variables Lambda sets: a package missing from the
+zip and its layers fails with ``Runtime.ImportModuleError``, as on Lambda.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from .stack import InvokeError
+
+__all__ = ["BOOTSTRAP", "INIT_SECONDS", "FunctionCode", "HostRunner", "InvokeResult", "Runner", "lambda_environment"]
+
+#: Seconds Lambda allows for a cold start's init, on top of the function's timeout.
+INIT_SECONDS = 10
+BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
+
+
+@dataclass(frozen=True)
+class FunctionCode:
+    """One function as deployed: its artifacts (local zips) and configuration."""
+
+    function_name: str
+    handler: str
+    runtime: str
+    code_zip: Path
+    layer_zips: tuple[Path, ...] = ()
+    architecture: str = "x86_64"
+    timeout: int = 3
+    memory_size: int = 128
+    environment: Mapping[str, str] = field(default_factory=dict)
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True)
+class InvokeResult:
+    """What the handler returned (``response``) or Lambda's error object (``error``), and its output."""
+
+    response: Any = None
+    error: dict[str, Any] | None = None
+    logs: str = ""
+    python: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Runner(Protocol):
+    """Runs events through a function's code."""
+
+    def invoke(
+        self, code: FunctionCode, event: Any, *, request_id: str | None = None, log: IO[str] | None = None
+    ) -> InvokeResult: ...
+
+    def close(self) -> None: ...
+
+
+def lambda_environment(
+    code: FunctionCode, task_root: str, *, request_id: str, api: str | None = None
+) -> dict[str, str]:
+    """The function's variables plus those Lambda sets (nothing from the caller's environment)."""
+    stream = f"local/[$LATEST]{request_id.replace('-', '')}"
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "TZ": ":UTC",
+        "AWS_REGION": code.region,
+        "AWS_DEFAULT_REGION": code.region,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{code.runtime}",
+        "AWS_LAMBDA_FUNCTION_NAME": code.function_name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(code.memory_size),
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{code.function_name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+        "LAMBDA_TASK_ROOT": task_root,
+        "_HANDLER": code.handler,
+    }
+    if api is not None:
+        env["AWS_LAMBDA_RUNTIME_API"] = api
+    return {**env, **code.environment}
+
+
+def extract(zip_path: Path, dest: Path, what: str) -> None:
+    """Unpack ``zip_path`` into ``dest`` (later archives over earlier ones, as Lambda stacks layers)."""
+    if not zip_path.is_file():
+        raise InvokeError(f"{what} zip not found: {zip_path.name!r} is not in the synth output; run `cdktf synth`")
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(dest)
+
+
+class HostRunner:
+    """Runs each event in a fresh ``python -I -S`` of ``interpreter`` (``version``: ``"3.11"``), via the bootstrap."""
+
+    def __init__(self, interpreter: str, version: str, *, timeout: float | None = None) -> None:
+        self.interpreter, self.version, self.timeout = interpreter, version, timeout
+
+    def close(self) -> None:
+        """Nothing stays running between events."""
+
+    def invoke(
+        self, code: FunctionCode, event: Any, *, request_id: str | None = None, log: IO[str] | None = None
+    ) -> InvokeResult:
+        request_id = request_id or str(uuid.uuid4())
+        limit = self.timeout if self.timeout is not None else code.timeout + INIT_SECONDS
+        with tempfile.TemporaryDirectory(prefix="cdktf-lambda-invoke-") as tmp:
+            root = Path(tmp)
+            task_root, opt = root / "var" / "task", root / "opt"
+            task_root.mkdir(parents=True)
+            opt.mkdir()
+            extract(code.code_zip, task_root, f"Function {code.function_name!r}")
+            for index, layer in enumerate(code.layer_zips, start=1):
+                extract(layer, opt, f"Layer {index} of {code.function_name!r}")
+            spec = {
+                "paths": [
+                    str(task_root),
+                    str(opt / "python" / "lib" / f"python{self.version}" / "site-packages"),
+                    str(opt / "python"),
+                ],
+                "handler": code.handler,
+                "timeout": code.timeout,
+                "function_name": code.function_name,
+                "region": code.region,
+                "memory_size": code.memory_size,
+                "request_id": request_id,
+                "event_file": str(root / "event.json"),
+                "result_file": str(root / "result.json"),
+            }
+            (root / "event.json").write_text(json.dumps(event), encoding="utf-8")
+            (root / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+            env = lambda_environment(code, str(task_root), request_id=request_id)
+            try:
+                completed = subprocess.run(
+                    [self.interpreter, "-I", "-S", str(BOOTSTRAP), str(root / "spec.json")],
+                    cwd=task_root,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    timeout=limit,
+                )
+            except subprocess.TimeoutExpired as exc:
+                output = exc.output.decode(errors="replace") if isinstance(exc.output, bytes) else exc.output or ""
+                if log is not None:
+                    log.write(output)
+                message = f"Task timed out after {limit:.2f} seconds"
+                return InvokeResult(error={"errorMessage": message, "errorType": "Sandbox.Timedout"}, logs=output)
+            if log is not None:
+                log.write(completed.stdout)
+                log.flush()
+            result_file = root / "result.json"
+            if not result_file.is_file():
+                message = f"Runtime exited with error: exit status {completed.returncode}"
+                error = {"errorMessage": message, "errorType": "Runtime.ExitError"}
+                return InvokeResult(error=error, logs=completed.stdout, python=self.interpreter)
+            outcome = json.loads(result_file.read_text(encoding="utf-8"))
+        return InvokeResult(
+            response=outcome.get("response"),
+            error=outcome.get("error"),
+            logs=completed.stdout,
+            python=self.interpreter,
+        )
