@@ -14,15 +14,18 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from ..errors import InvalidParameterError
+from ..limits import RUNTIMES, validate_runtime
 from ..packaging.target import local_target
-from .rootfs import ProvisionError, Rootfs, find_rootfs, host_architecture, provision_rootfs
+from .rootfs import NO_SOURCE, ProvisionError, Rootfs, find_rootfs, host_architecture, provision_rootfs, runtime_dir
 
-__all__ = ["TargetPython", "bytecode_command", "find_python", "target_python"]
+__all__ = ["TargetPython", "bytecode_command", "find_python", "install_runtimes", "list_runtimes", "target_python"]
 
 _PROBE = (
     "import importlib.util, json, platform, sys; print(json.dumps({'version': '%d.%d' % sys.version_info[:2], "
@@ -165,3 +168,35 @@ def bytecode_command(runtime: str, log: IO[str] | None = None) -> tuple[list[str
     """
     found = target_python(runtime, host_architecture(), log=log)
     return found.build_command(), found.bytecode_identity
+
+
+def install_runtimes(runtimes: Sequence[str], log: IO[str]) -> int:
+    """``cdktf-lambda runtime install``: make each runtime ready (interpreter and runtime client), saying how long
+    it took; 0 when every one is ready, 1 when one cannot be had here (the line says why)."""
+    from .runtime_client import install_runtime_client
+
+    status = 0
+    for runtime in runtimes:
+        validate_runtime(runtime, "RUNTIME")
+        started = time.monotonic()
+        try:
+            found = target_python(runtime, log=log)
+            install_runtime_client(found.version, found.architecture, found.build_command(), log=log)
+        except ProvisionError as exc:
+            log.write(f"cdktf-lambda: {exc}\n")
+            status = 1
+            continue
+        log.write(f"cdktf-lambda: {runtime} ready ({found.describe()}) in {time.monotonic() - started:.1f} s\n")
+    log.flush()
+    return status
+
+
+def list_runtimes() -> str:
+    """``cdktf-lambda runtime list``: the runtime cache directory and what each runtime would run on."""
+    lines = [f"runtime cache: {runtime_dir()}"]
+    for runtime in RUNTIMES:
+        try:
+            lines.append(f"{runtime}: {target_python(runtime, provision=False).describe()}")
+        except ProvisionError as exc:
+            lines.append(f"{runtime}: {NO_SOURCE.get(runtime) or exc}")
+    return "\n".join(lines)

@@ -18,6 +18,7 @@ import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from .context import FAKE_ACCOUNT
-from .interpreters import TargetPython, target_python
+from .interpreters import TargetPython, find_python, target_python
 from .rootfs import ProvisionError
 from .runner import INIT_SECONDS, FunctionCode, HostRunner, InvokeResult, Runner, extract, lambda_environment
 from .runtime_api import Invocation, RuntimeAPI
@@ -307,10 +308,6 @@ def select_runner(
 ) -> Runner:
     """The runner for ``code``: its own runtime when it can be had here (provisioned on first use), else ``host``
     (default: a :class:`HostRunner` on this interpreter) with one note on ``log`` saying why."""
-    import sys
-
-    from .interpreters import find_python
-
     if prefer == "target":
         runner = RuntimeRunner(log=log)
         try:
