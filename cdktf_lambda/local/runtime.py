@@ -23,8 +23,9 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypeVar
 
 from .context import FAKE_ACCOUNT
 from .interpreters import TargetPython, find_python, target_python
@@ -35,6 +36,8 @@ from .runtime_client import install_runtime_client
 from .sandbox import Isolation, Layout, isolation, runtime_command
 
 __all__ = ["RuntimeRunner", "select_runner", "timeout_error"]
+
+_T = TypeVar("_T")
 
 
 def timeout_error(request_id: str, timeout: float) -> dict[str, str]:
@@ -156,6 +159,22 @@ class _Runtime:
         self.api.stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
+    def init(self) -> dict[str, Any] | None:
+        """Start the runtime and wait for its init (the handler's import) to end: ``None``, or the init error."""
+        self.kill()
+        self._start()
+        deadline = time.monotonic() + INIT_SECONDS
+        while not self.api.polled.wait(0.01) and self.alive() and time.monotonic() < deadline:
+            pass
+        output = self._take_output()
+        if self.api.init_error is not None:
+            return json.loads(self.api.init_error)
+        if self.api.polled.is_set():
+            return None
+        status = "timed out" if self.alive() else f"exited with status {self.process and self.process.poll()}"
+        self.kill()
+        return {"errorType": "Runtime.InitError", "errorMessage": f"the runtime {status} during init:\n{output}"}
+
     # --- one event ---------------------------------------------------------------------------------------------------
     def invoke(self, event: Any, request_id: str, log: IO[str] | None) -> InvokeResult:
         code = self.code
@@ -271,9 +290,17 @@ class RuntimeRunner:
     def invoke(
         self, code: FunctionCode, event: Any, *, request_id: str | None = None, log: IO[str] | None = None
     ) -> InvokeResult:
+        return self._use(code, lambda runtime: runtime.invoke(event, request_id or str(uuid.uuid4()), log))
+
+    def check_init(self, code: FunctionCode) -> dict[str, Any] | None:
+        """Start ``code``'s runtime (a cold start, no event): ``None`` when the handler imports, else the official
+        client's init error (``Runtime.ImportModuleError`` …). The started runtime stays warm."""
+        return self._use(code, lambda runtime: runtime.init())
+
+    def _use(self, code: FunctionCode, action: Callable[[_Runtime], _T]) -> _T:
         runtime = self._acquire(code)
         try:
-            return runtime.invoke(event, request_id or str(uuid.uuid4()), log)
+            return action(runtime)
         finally:
             runtime.busy.release()
             with self._lock:

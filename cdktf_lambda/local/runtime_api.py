@@ -91,6 +91,8 @@ class RuntimeAPI:
         self._closed = threading.Event()
         #: The body of ``/init/error``, once posted (until :meth:`reset`).
         self.init_error: bytes | None = None
+        #: Set at the runtime's first ``GET /next``: its init (the handler's import) is done.
+        self.polled = threading.Event()
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, name="runtime-api", daemon=True)
 
@@ -113,6 +115,7 @@ class RuntimeAPI:
     def reset(self) -> None:
         """Forget an init error and drop queued events (before a new runtime process starts)."""
         self.init_error = None
+        self.polled.clear()
         while True:
             try:
                 self._queue.get_nowait().finish("exit", b"")
@@ -167,6 +170,7 @@ class RuntimeAPI:
 
     def _init_failed(self, body: bytes, headers: dict[str, str]) -> None:
         self.init_error = body
+        self.polled.set()
         with self._lock:
             pending = list(self._by_id.values())
         for invocation in pending:
@@ -196,6 +200,7 @@ class RuntimeAPI:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 if self.path != f"{PREFIX}/invocation/next":
                     return self._json(404, {"errorMessage": "not found", "errorType": "NotFound"})
+                api.polled.set()
                 invocation = api._next()
                 if invocation is None:
                     return self._json(410, {"errorMessage": "shutting down", "errorType": "Gone"})
