@@ -91,6 +91,7 @@ def set_compiler_lookup(lookup: CompilerLookup | None) -> None:
     global _lookup
     _lookup = lookup or _default_lookup
     _compilers.clear()
+    _noted.clear()
 
 
 def bytecode_enabled(bytecode: bool = True) -> bool:
