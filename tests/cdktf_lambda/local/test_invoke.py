@@ -19,12 +19,10 @@ from cdktf_lambda import DependencyLayer, LambdaFastapiServer, LambdaPythonFunct
 from cdktf_lambda import add_aws_provider as add_provider
 from cdktf_lambda.cli import main
 from cdktf_lambda.local.invoke import invoke
-from cdktf_lambda.packaging.layer_build import METADATA_KEY, WHEELHOUSE_ENV
+from cdktf_lambda.packaging.layer_build import METADATA_KEY
 from cdktf_lambda.packaging.target import local_target
-from cdktf_lambda.paths import CACHE_DIR_ENV
-from stacks import AppStack, AppStackConfig
 from tests.conftest import PROJECT_ROOT
-from tests.fixtures.layers import lock_without, session_wheelhouse
+from tests.fixtures.layers import lock_without
 
 #: Runs pip, a subprocess synth or an external tool.
 pytestmark = pytest.mark.slow
@@ -47,26 +45,6 @@ def lambda_handler(event, context):
         "function_name": context.function_name,
     }
 """
-
-
-@pytest.fixture(scope="module")
-def offline_env(tmp_path_factory) -> dict[str, str]:
-    """Layers from the session's wheels, in the session's cache, for this process and the CLI's."""
-    env = {WHEELHOUSE_ENV: os.fspath(session_wheelhouse(tmp_path_factory)), CACHE_DIR_ENV: os.environ[CACHE_DIR_ENV]}
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        yield env
-
-
-@pytest.fixture(scope="module")
-def app_out(offline_env, tmp_path_factory) -> Path:
-    """The reference app, synthesized as ``cdktf synth`` does (function zips, layers and the stack JSON)."""
-    outdir = tmp_path_factory.mktemp("cdktf.out")
-    app = cdk.App(outdir=os.fspath(outdir))
-    AppStack(app, "practice-dev", config=AppStackConfig())
-    app.synth()
-    return outdir
 
 
 @pytest.fixture(scope="module")
