@@ -6,7 +6,8 @@ are in no Debian release (:data:`NO_SOURCE` says so). A runtime is provisioned o
 ``$CDKTF_LAMBDA_RUNTIME_DIR/<runtime>-<arch>/`` (default ``$XDG_CACHE_HOME/cdktf-lambda/runtimes``, i.e.
 ``~/.cache/cdktf-lambda/runtimes``), and reused by every later run, from any project:
 
-* as root: ``debootstrap --variant=minbase --include=python3.X SUITE DIR MIRROR`` (about 45 s, 280 MB);
+* as root with ``debootstrap`` installed: ``debootstrap --variant=minbase --include=python3.X SUITE DIR MIRROR``
+  (25–45 s, 260 MB: a full minimal Debian, maintainer scripts run);
 * otherwise, or with ``CDKTF_LAMBDA_PROVISION_METHOD=extract``: apt resolves the closure of ``python3.X``, ``dash``,
   ``coreutils`` and ``libstdc++6`` with a private configuration, downloads it and unpacks each package with
   ``dpkg-deb -x`` (no root, no maintainer scripts; about 7 s, 95 MB), then compiles the standard library.
@@ -264,7 +265,7 @@ def _choose_method() -> ProvisionMethod:
         return configured  # type: ignore[return-value]
     if configured:
         raise ProvisionError(f"{METHOD_ENV}={configured!r}: allowed are debootstrap and extract")
-    return "debootstrap" if os.geteuid() == 0 else "extract"
+    return "debootstrap" if os.geteuid() == 0 and shutil.which("debootstrap") else "extract"
 
 
 def provision_rootfs(runtime: str, *, log: IO[str] | None = None) -> Rootfs:
