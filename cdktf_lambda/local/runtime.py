@@ -72,6 +72,7 @@ class _Runtime:
         arn = f"arn:aws:lambda:{code.region}:{FAKE_ACCOUNT}:function:{code.function_name}"
         self.api = RuntimeAPI(arn).start()
         self.process: subprocess.Popen[bytes] | None = None
+        self.started_at = 0.0
         self.busy = threading.Lock()  # one event in flight
         self._output = threading.Lock()
         self._sink: list[str] = []
@@ -88,6 +89,7 @@ class _Runtime:
         env.pop("LAMBDA_TASK_ROOT")
         env["AWS_LAMBDA_LOG_STREAM_NAME"] = time.strftime("%Y/%m/%d/") + f"[$LATEST]{stream_id}"
         command = runtime_command(self.target, self.layout, self.code.handler, env, self.mode)
+        self.started_at = time.monotonic()
         self.process = subprocess.Popen(
             command.argv,
             env=command.env,
@@ -178,7 +180,8 @@ class _Runtime:
     # --- one event ---------------------------------------------------------------------------------------------------
     def invoke(self, event: Any, request_id: str, log: IO[str] | None) -> InvokeResult:
         code = self.code
-        if not self.alive() or self.api.init_error is not None:
+        cold = not self.alive() or self.api.init_error is not None
+        if cold:
             self.kill()
             self._start()
         started = time.monotonic()
@@ -199,9 +202,11 @@ class _Runtime:
             status = self.process.returncode if self.process is not None else None
             message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {status}"
             error = {"errorType": "Runtime.ExitError", "errorMessage": message}
+        polled_at = self.api.polled_at
+        init = f"\tInit Duration: {(polled_at - self.started_at) * 1000:.2f} ms" if cold and polled_at else ""
         logs += (
             f"END RequestId: {request_id}\nREPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
-            f"Memory Size: {code.memory_size} MB\n"
+            f"Memory Size: {code.memory_size} MB{init}\n"
         )
         if log is not None:
             log.write(logs)
@@ -291,6 +296,10 @@ class RuntimeRunner:
         self, code: FunctionCode, event: Any, *, request_id: str | None = None, log: IO[str] | None = None
     ) -> InvokeResult:
         return self._use(code, lambda runtime: runtime.invoke(event, request_id or str(uuid.uuid4()), log))
+
+    def prepare(self, code: FunctionCode) -> None:
+        """Extract ``code``'s artifacts for a runtime now (not started yet), so the next event pays only the start."""
+        self._use(code, lambda runtime: None)
 
     def check_init(self, code: FunctionCode) -> dict[str, Any] | None:
         """Start ``code``'s runtime (a cold start, no event): ``None`` when the handler imports, else the official

@@ -91,8 +91,9 @@ class RuntimeAPI:
         self._closed = threading.Event()
         #: The body of ``/init/error``, once posted (until :meth:`reset`).
         self.init_error: bytes | None = None
-        #: Set at the runtime's first ``GET /next``: its init (the handler's import) is done.
+        #: Set at the runtime's first ``GET /next`` (``polled_at``: ``time.monotonic()`` then): its init is done.
         self.polled = threading.Event()
+        self.polled_at: float | None = None
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, name="runtime-api", daemon=True)
 
@@ -116,6 +117,7 @@ class RuntimeAPI:
         """Forget an init error and drop queued events (before a new runtime process starts)."""
         self.init_error = None
         self.polled.clear()
+        self.polled_at = None
         while True:
             try:
                 self._queue.get_nowait().finish("exit", b"")
@@ -200,7 +202,9 @@ class RuntimeAPI:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 if self.path != f"{PREFIX}/invocation/next":
                     return self._json(404, {"errorMessage": "not found", "errorType": "NotFound"})
-                api.polled.set()
+                if not api.polled.is_set():
+                    api.polled_at = time.monotonic()
+                    api.polled.set()
                 invocation = api._next()
                 if invocation is None:
                     return self._json(410, {"errorMessage": "shutting down", "errorType": "Gone"})
