@@ -46,6 +46,7 @@ __all__ = [
     "SUITES",
     "ProvisionError",
     "Rootfs",
+    "build_dir",
     "debian_mirror",
     "file_lock",
     "find_rootfs",
@@ -117,6 +118,22 @@ def file_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def build_dir(home: Path, step: ProgressLine) -> Iterator[Path]:
+    """A fresh directory beside ``home`` to build in: it replaces ``home`` when the block succeeds, and is removed
+    (``step`` marked failed) when it does not; so a cache entry appears complete or not at all."""
+    home.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{home.name}.partial-", dir=home.parent))
+    try:
+        yield work
+        shutil.rmtree(home, ignore_errors=True)  # an incomplete leftover, if any
+        os.replace(work, home)
+    except BaseException:
+        step.failed()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
 
 
 @dataclass(frozen=True)
@@ -298,8 +315,7 @@ def provision_rootfs(runtime: str, *, log: IO[str] | None = None) -> Rootfs:
             return found
         started = time.monotonic()
         step = ProgressLine(f"provisioning {runtime} (Debian {suite.name} root filesystem, {method}) in {home}", log)
-        work = Path(tempfile.mkdtemp(prefix=f".{home.name}.partial-", dir=base))
-        try:
+        with build_dir(home, step) as work:
             root = work / "rootfs"
             root.mkdir()
             if method == "debootstrap":
@@ -325,13 +341,6 @@ def provision_rootfs(runtime: str, *, log: IO[str] | None = None) -> Rootfs:
                 "seconds": round(time.monotonic() - started, 1),
             }
             (work / INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-            if home.exists():  # an incomplete leftover (no runtime.json)
-                shutil.rmtree(home, ignore_errors=True)
-            os.replace(work, home)
-        except BaseException:
-            step.failed()
-            shutil.rmtree(work, ignore_errors=True)
-            raise
         size = sum(p.lstat().st_size for p in (home / "rootfs").rglob("*") if not p.is_symlink())
         step.done(f"CPython {version}, {size / 1e6:.0f} MB, {time.monotonic() - started:.1f} s")
     found = _read_rootfs(home)

@@ -10,18 +10,16 @@ and the host's interpreter writes no bytecode of its own), then compiled by the 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from ..packaging.bytecode import Compiler
 from ..packaging.pip import PipRunner
 from ..packaging.progress import ProgressLine
-from .rootfs import ProvisionError, file_lock, runtime_dir
+from .rootfs import build_dir, file_lock, runtime_dir
 
 __all__ = ["RUNTIME_CLIENT", "install_runtime_client"]
 
@@ -58,9 +56,7 @@ def install_runtime_client(
         if (home / _DONE).is_file():
             return home
         step = ProgressLine(f"installing the Lambda runtime client ({RUNTIME_CLIENT[0]}) for python{version}", log)
-        base.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{home.name}.partial-", dir=base))
-        try:
+        with build_dir(home, step) as work:
             command = [
                 sys.executable, "-m", "pip", "install", "--isolated", "--disable-pip-version-check", "--no-input",
                 "--quiet", "--target", str(work), "--platform", f"manylinux2014_{_MACHINE[architecture]}",
@@ -70,22 +66,7 @@ def install_runtime_client(
             (pip or PipRunner()).run(command, f"install {RUNTIME_CLIENT[0]} for python{version}/{architecture}")
             shutil.rmtree(work / "bin", ignore_errors=True)
             if compile_command is not None:
-                _compile(compile_command, work)
+                Compiler(tuple(compile_command), "").compile_tree(work, "/var/runtime")
             (work / _DONE).write_text(json.dumps({"packages": list(RUNTIME_CLIENT), "version": version}) + "\n")
-            shutil.rmtree(home, ignore_errors=True)
-            os.replace(work, home)
-        except BaseException:
-            step.failed()
-            shutil.rmtree(work, ignore_errors=True)
-            raise
         step.done(str(home))
     return home
-
-
-def _compile(command: Sequence[str], tree: Path) -> None:
-    args = [*command, "-S", "-s", "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
-    result = subprocess.run(
-        [*args, "-d", "/var/runtime", str(tree)], capture_output=True, text=True, env={"PYTHONHASHSEED": "0"}
-    )
-    if result.returncode != 0:
-        raise ProvisionError(f"could not compile the runtime client: {(result.stderr or result.stdout).strip()}")
