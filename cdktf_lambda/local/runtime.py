@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import select
 import shutil
 import signal
@@ -65,9 +66,13 @@ class _Runtime:
         self.layout = Layout(self.work / "task", self.work / "opt", client)
         self.layout.task.mkdir()
         self.layout.opt.mkdir()
-        extract(code.code_zip, self.layout.task, f"Function {code.function_name!r}")
-        for index, layer in enumerate(code.layer_zips, start=1):
-            extract(layer, self.layout.opt, f"Layer {index} of {code.function_name!r}")
+        try:
+            extract(code.code_zip, self.layout.task, f"Function {code.function_name!r}")
+            for index, layer in enumerate(code.layer_zips, start=1):
+                extract(layer, self.layout.opt, f"Layer {index} of {code.function_name!r}")
+        except BaseException:
+            shutil.rmtree(self.work, ignore_errors=True)
+            raise
         self.mode = mode
         arn = f"arn:aws:lambda:{code.region}:{FAKE_ACCOUNT}:function:{code.function_name}"
         self.api = RuntimeAPI(arn).start()
@@ -263,6 +268,8 @@ class RuntimeRunner:
 
     def target(self, code: FunctionCode) -> TargetPython:
         """The interpreter ``code`` runs on (provisioned on first use)."""
+        if platform.system() != "Linux":
+            raise ProvisionError(f"Lambda functions run on Linux; this machine runs {platform.system()}")
         return target_python(code.runtime, code.architecture, provision=self._provision, log=self._log)
 
     def describe(self, code: FunctionCode) -> str:

@@ -103,7 +103,7 @@ def _compiler(runtime: str, log: IO[str] | None) -> Compiler | None:
     if runtime not in _compilers:
         try:
             _compilers[runtime] = _lookup(runtime, log)
-        except CdktfLambdaError as exc:
+        except (CdktfLambdaError, OSError, ImportError) as exc:  # ImportError: no fcntl (not a POSIX system)
             _compilers[runtime] = None
             if runtime not in _noted:
                 _noted.add(runtime)

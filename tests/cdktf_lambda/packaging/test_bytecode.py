@@ -106,3 +106,20 @@ def test_without_an_interpreter_it_builds_without_bytecode_and_says_so_once(host
     assert bytecode_for(["python3.10"], log=log) is None
     assert bytecode_for(["python3.10"], log=log) is None
     assert log.getvalue().count("note: zips are built without python3.10 bytecode: no python3.10 here") == 1
+
+
+def test_the_dependency_layer_cache_key_names_the_bytecode_interpreter(host_compiler):
+    from cdktf_lambda.packaging.bytecode import Bytecode
+    from cdktf_lambda.packaging.layer_build import cache_key
+    from cdktf_lambda.packaging.locks import read_lock
+    from cdktf_lambda.packaging.target import Target
+    from tests.conftest import LAMBDA_SRC
+
+    lock, target = read_lock(LAMBDA_SRC / "Pipfile.lock"), Target("python3.13", "x86_64")
+    other = Compiler(HOST.command, "cpython-3.13.9-f30d0d0a")
+    keys = {
+        cache_key(lock, target),
+        cache_key(lock, target, Bytecode((HOST,))),
+        cache_key(lock, target, Bytecode((other,))),
+    }
+    assert len(keys) == 3
