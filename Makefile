@@ -33,7 +33,10 @@ else
   $(error FLAVOR=$(FLAVOR) is not a known flavor; allowed: cdktf, cdktn)
 endif
 
-.PHONY: help setup synth test bench invoke serve deploy-local destroy-local lint fmt clean
+# Lambda runtimes provisioned for the tests and the bench (CPython of the target version, see README).
+RUNTIMES ?= python3.13
+
+.PHONY: help setup runtimes synth test bench invoke serve deploy-local destroy-local lint fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -71,18 +74,28 @@ flavors/cdktn/node_modules/.installed: flavors/cdktn/package-lock.json $(VENV)/.
 
 setup: $(VENV)/.synced node_modules/.installed .terraform.d/cli.tfrc $(FLAVOR_SETUP) ## install Python packages, node 22, the CLI, Terraform CLI config (FLAVOR=cdktn adds CDK Terrain)
 
+# CPython of each runtime in $(RUNTIMES), provisioned once into the per-user runtime cache (~/.cache/cdktf-lambda):
+# as root with debootstrap (installed here when missing), otherwise by rootless extraction. Prints the time taken.
+runtimes: $(VENV)/.synced ## provision the Lambda runtimes (RUNTIMES=python3.13): Debian root filesystem + runtime client
+	@if [ "$$(id -u)" = 0 ] && ! command -v debootstrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  echo "== installing debootstrap (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; \
+	fi
+	@echo "== provisioning the Lambda runtimes: $(RUNTIMES)"
+	$(VENV)/bin/cdktf-lambda runtime install $(RUNTIMES)
+
 synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (FLAVOR=cdktn: with CDK Terrain)
 	$(CLI) synth
 
-test: setup $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
+test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
 	$(PY) -m pytest
 	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn)"
 	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q -m "not terraform" tests/cdktf_lambda tests/stacks tests/test_main.py
 
-bench: setup $(CDKTN_SETUP) ## benchmark: ordinary vs fast import synth, packaging cold/warm, 1-30 functions, handler latency
+bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime
 	$(PY) -m bench
 
-invoke: synth ## run a function from the synthesized artifacts: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json
+invoke: synth ## run a function from the synthesized artifacts on its own runtime: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json
 	$(VENV)/bin/cdktf-lambda invoke $(or $(FUNCTION),api_server) --event $(or $(EVENT),tests/events/apigw_http_v2_get_root.json)
 
 serve: setup ## the API on http://127.0.0.1:8000 with uvicorn, reloading on changes in lambda_src/

@@ -4,7 +4,13 @@ Commands
 --------
 ``invoke FUNCTION --event FILE``
     Run a function's handler from the synthesized artifacts only (function zip + layers, nothing else on
-    ``sys.path``) and print its JSON response. See :mod:`cdktf_lambda.local.invoke`.
+    ``sys.path``) on its own runtime (CPython of its version, AWS's runtime client, Lambda's layout; ``--host``: on
+    this machine's interpreter) and print its JSON response. See :mod:`cdktf_lambda.local.invoke`.
+``doctor [STACK]``
+    Check every function of a synthesized stack against Lambda's limits, architecture and glibc, and import each
+    handler on its runtime; one line per problem, exit 1 when any. See :mod:`cdktf_lambda.local.doctor`.
+``runtime install RUNTIME...`` / ``runtime list``
+    Provision a runtime's CPython (and its runtime client) into the runtime cache now; list what is there.
 ``serve``
     A function's ASGI app on uvicorn, for development.
 
@@ -14,6 +20,8 @@ Examples
 
     cdktf-lambda invoke api_server --event tests/events/apigw_http_v2_get_root.json
     cdktf-lambda invoke practice-dev-worker --event tests/events/sqs_batch_one_bad.json --stack practice-dev
+    cdktf-lambda doctor practice-dev
+    cdktf-lambda runtime install python3.13
     cdktf-lambda serve --reload --port 8000
 
 Nothing here loads jsii: the command starts in a fraction of a second.
@@ -47,9 +55,25 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--event", default=None, help="event JSON file, '-' for stdin (default: {})")
     run.add_argument("--outdir", default="cdktf.out", help="synth output directory (default: cdktf.out)")
     run.add_argument("--stack", default=None, help="stack name (default: the only, or first, stack)")
-    run.add_argument("--python", default=None, help="interpreter to run with (default: python<runtime version>)")
+    run.add_argument("--host", action="store_true", help="run on this machine's interpreter (the host fallback)")
+    run.add_argument("--python", default=None, help="host fallback with this interpreter (implies --host)")
     run.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="extra environment variable")
     run.add_argument("--timeout", type=int, default=None, help="seconds (default: the function's timeout + 10)")
+
+    doc = commands.add_parser(
+        "doctor",
+        help="check a synthesized stack's functions: sizes, ELF architecture, glibc, handler imports",
+        description="Check every function of a synthesized stack; one line per problem, exit 1 when any.",
+    )
+    doc.add_argument("stack", nargs="?", default=None, help="stack name (default: the only, or first, stack)")
+    doc.add_argument("--outdir", default="cdktf.out", help="synth output directory (default: cdktf.out)")
+    doc.add_argument("--no-import", action="store_true", help="skip importing each handler on its runtime")
+
+    rt = commands.add_parser("runtime", help="provision Lambda runtimes (CPython of the target version) locally")
+    rt_commands = rt.add_subparsers(dest="runtime_command", required=True, metavar="ACTION")
+    install = rt_commands.add_parser("install", help="provision runtimes now (once; later runs reuse them)")
+    install.add_argument("runtimes", nargs="+", metavar="RUNTIME", help="e.g. python3.13")
+    rt_commands.add_parser("list", help="the provisioned runtimes and the runtime cache directory")
 
     srv = commands.add_parser("serve", help="serve a function's ASGI app locally with uvicorn (development)")
     srv.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
@@ -73,6 +97,7 @@ def _invoke(args: argparse.Namespace) -> int:
         python=args.python,
         environment=parse_assignments(args.env),
         timeout=args.timeout,
+        prefer="host" if args.host else "target",
     )
     if result.ok:
         print(json.dumps(result.response, indent=2))
@@ -102,7 +127,25 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"invoke": _invoke, "serve": _serve}
+def _doctor(args: argparse.Namespace) -> int:
+    from .local.doctor import doctor
+
+    problems = doctor(args.stack, outdir=Path(args.outdir), import_handlers=not args.no_import, log=sys.stderr)
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+def _runtime(args: argparse.Namespace) -> int:
+    from .local.interpreters import install_runtimes, list_runtimes
+
+    if args.runtime_command == "list":
+        print(list_runtimes())
+        return 0
+    return install_runtimes(args.runtimes, log=sys.stdout)
+
+
+COMMANDS = {"invoke": _invoke, "doctor": _doctor, "runtime": _runtime, "serve": _serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from . import cdk
 from .errors import InvalidParameterError
 from .limits import Architecture, Runtime, validate_architecture, validate_description, validate_runtime
 from .package_info import LayerInfo
+from .packaging.bytecode import bytecode_for
 from .packaging.layer_build import METADATA_KEY, WHEELHOUSE_ENV, BuiltLayer, build_layer
 from .packaging.target import Target
 from .paths import cache_dir, resolve
@@ -24,10 +25,11 @@ class DependencyLayer(cdk.Construct):
     """An ``aws_lambda_layer_version`` holding the ``default`` packages of a ``Pipfile.lock`` under ``python/``.
 
     The zip is built during synth by pip for the Lambda platform (``--platform manylinux…``, ``--python-version``,
-    ``--only-binary=:all:``, hashes verified; no Docker, nothing compiled), stripped of bytecode, console scripts and
-    installer records, and written deterministically: the same lock section and target give the same bytes on any
-    machine. It is cached by content address under :func:`cdktf_lambda.paths.cache_dir`, so a second synth starts
-    no pip process. See :mod:`cdktf_lambda.packaging.layer_build`.
+    ``--only-binary=:all:``, hashes verified; no Docker, nothing compiled), stripped of console scripts and installer
+    records, given bytecode for the runtime (compiled by its own CPython), and written deterministically: the same
+    lock section and target give the same bytes on any machine. It is cached by content address under
+    :func:`cdktf_lambda.paths.cache_dir`, so a second synth starts no pip process. See
+    :mod:`cdktf_lambda.packaging.layer_build`.
 
     Pass :attr:`info` to a function's ``layers=``: the function then follows the layer's architecture and is checked
     against its runtime, architecture and unzipped size at synth.
@@ -50,6 +52,10 @@ class DependencyLayer(cdk.Construct):
     wheelhouse
         Build offline from this directory of wheels (``pip --no-index --find-links``). Default:
         ``$CDKTF_LAMBDA_WHEELHOUSE``, else the lock's package index.
+    bytecode
+        Ship ``__pycache__/*.cpython-3XX.pyc`` for ``runtime`` (unchecked-hash, reproducible), compiled by that
+        CPython (on ``PATH`` or provisioned, see :mod:`cdktf_lambda.packaging.bytecode`). Default: ``True``
+        (``CDKTF_LAMBDA_BYTECODE=0`` turns it off everywhere).
 
     Attributes
     ----------
@@ -88,6 +94,7 @@ class DependencyLayer(cdk.Construct):
         architecture: Architecture = "x86_64",
         description: str | None = None,
         wheelhouse: str | os.PathLike[str] | None = None,
+        bytecode: bool = True,
     ) -> None:
         super().__init__(scope, id_)
         # 1. defaults
@@ -113,6 +120,7 @@ class DependencyLayer(cdk.Construct):
             target,
             cache_dir(),
             wheelhouse=resolve(wheelhouse) if wheelhouse is not None else None,
+            bytecode=bytecode_for((runtime,), bytecode),
         )
         self.build = built
         self.lock_file = built.lock_file

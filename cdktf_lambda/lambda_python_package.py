@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 from . import cdk
 from .errors import InvalidParameterError, SourceError
-from .limits import PackagingMode, validate_choice
+from .limits import PackagingMode, Runtime, validate_choice, validate_runtime
 from .package_info import PackageInfo
+from .packaging.bytecode import bytecode_for
 from .packaging.files import DEFAULT_EXCLUDES, SourceFile, list_files
 from .packaging.handlers import find_handler, top_level_modules
 from .packaging.zips import BuiltZip, build_zip
@@ -57,6 +59,14 @@ class LambdaPythonPackage(cdk.Construct):
         File and directory name patterns never packaged. Default:
         :data:`cdktf_lambda.packaging.files.DEFAULT_EXCLUDES`
         (bytecode, editor/OS junk, VCS folders, tests, ``.env``, keys).
+    runtimes
+        The runtimes whose bytecode the zip carries (``__pycache__/*.cpython-3XX.pyc``, compiled by that CPython).
+        Default: ``("python3.13",)``.
+    bytecode
+        ``synth`` mode: ship bytecode for ``runtimes`` (unchecked-hash, reproducible; see
+        :mod:`cdktf_lambda.packaging.bytecode`), so a cold start compiles nothing. Default: ``True``
+        (``CDKTF_LAMBDA_BYTECODE=0`` turns it off everywhere). ``archive_file`` mode cannot carry bytecode:
+        Terraform builds that zip.
 
     Attributes
     ----------
@@ -84,12 +94,16 @@ class LambdaPythonPackage(cdk.Construct):
         packaging_mode: PackagingMode = "archive_file",
         output_dir: str | Path = "../../../out",
         excludes: tuple[str, ...] = DEFAULT_EXCLUDES,
+        runtimes: Sequence[Runtime] = ("python3.13",),
+        bytecode: bool = True,
     ) -> None:
         super().__init__(scope, id_)
         # defaults -> validation -> derived values -> child resources
         validate_choice("packaging_mode", packaging_mode, PACKAGING_MODES)
         validate_choice("kind", kind, PACKAGE_KINDS)
         output_dir = stack_relative_dir(output_dir, "output_dir")
+        for runtime in runtimes:
+            validate_runtime(runtime, "runtimes")
         if source_dir is None or (isinstance(source_dir, str) and not source_dir.strip()):
             raise InvalidParameterError("source_dir", source_dir, "a path to an existing directory")
         root = resolve(source_dir)
@@ -113,7 +127,8 @@ class LambdaPythonPackage(cdk.Construct):
         unzipped_size: int | None = None
 
         if packaging_mode == "synth":
-            built = self.built = build_zip(files, cache_dir(), name)
+            compiled = bytecode_for(runtimes, bytecode)
+            built = self.built = build_zip(files, cache_dir(), name, bytecode=compiled, layer=kind == "layer")
             self.asset = cdk.TerraformAsset(self, "asset", path=str(built.path), type=cdk.AssetType.FILE)
             self.zip_path: str = self.asset.path
             self.zip_hash: str = built.zip_hash

@@ -44,9 +44,12 @@ class RuntimeCodeModules(cdk.Construct):
     name_prefix
         Prefix of the layer names: a layer is named ``<name_prefix><module with - for _>``. Default: ``""``.
     compatible_runtimes
-        Runtimes the layers declare. Default: ``("python3.13",)``.
+        Runtimes the layers declare, and whose bytecode every zip carries. Default: ``("python3.13",)``.
     compatible_architectures
         Architectures the layers declare. Default: ``("x86_64", "arm64")``: runtime modules are plain Python.
+    bytecode
+        ``synth`` mode: ship ``__pycache__/*.cpython-3XX.pyc`` for ``compatible_runtimes`` in every zip (see
+        :class:`LambdaPythonPackage`). Default: ``True`` (``CDKTF_LAMBDA_BYTECODE=0`` turns it off).
 
     Attributes
     ----------
@@ -74,6 +77,7 @@ class RuntimeCodeModules(cdk.Construct):
         name_prefix: str = "",
         compatible_runtimes: Sequence[Runtime] = ("python3.13",),
         compatible_architectures: Sequence[Architecture] = ("x86_64", "arm64"),
+        bytecode: bool = True,
     ) -> None:
         super().__init__(scope, id_)
         if source_base_path is None or (isinstance(source_base_path, str) and not source_base_path.strip()):
@@ -112,6 +116,7 @@ class RuntimeCodeModules(cdk.Construct):
                 name_prefix,
                 compatible_runtimes,
                 compatible_architectures,
+                bytecode,
             )
         except CdktfLambdaError:
             for path in self._written:  # a later package failed (e.g. too large): leave no zip of this construct
@@ -133,6 +138,7 @@ class RuntimeCodeModules(cdk.Construct):
         name_prefix: str,
         compatible_runtimes: Sequence[Runtime],
         compatible_architectures: Sequence[Architecture],
+        bytecode: bool,
     ) -> None:
         # All zips first, so that a package over a limit fails before any resource exists.
         layer_packages = {
@@ -144,6 +150,8 @@ class RuntimeCodeModules(cdk.Construct):
                     kind="layer",
                     packaging_mode=packaging_mode,
                     output_dir=output_dir,
+                    runtimes=compatible_runtimes,
+                    bytecode=bytecode,
                 )
             )
             for module in runtime_modules
@@ -151,7 +159,13 @@ class RuntimeCodeModules(cdk.Construct):
         function_packages = {
             function: self._track(
                 LambdaPythonPackage(
-                    self, function, source_dir=base / function, packaging_mode=packaging_mode, output_dir=output_dir
+                    self,
+                    function,
+                    source_dir=base / function,
+                    packaging_mode=packaging_mode,
+                    output_dir=output_dir,
+                    runtimes=compatible_runtimes,
+                    bytecode=bytecode,
                 )
             )
             for function in functions

@@ -9,20 +9,24 @@
    from the zip and its layers fails with ``Runtime.ImportModuleError`` as it would on Lambda;
 3. returns the handler's response (the CLI prints it as JSON on stdout); the function's own output goes to the log.
 
-Interpreter: the runtime's version (``python3.13``) is looked up on ``PATH`` (or given with ``--python``). When it
-is not available, or the machine is not the function's architecture, the handler runs on this interpreter and each
-*dependency* layer (built by :class:`~cdktf_lambda.dependency_layer.DependencyLayer`, whose lock file is recorded in
-the stack JSON) is rebuilt for this interpreter's version and this machine (cached) — and a note says so.
+Interpreter: by default the function's own runtime (:mod:`.runtime`): CPython of its version (a ``python3.X`` on
+``PATH``, else provisioned once into the runtime cache) with AWS's runtime client, in Lambda's layout, running the
+artifacts exactly as synthesized; a line on stderr says which interpreter and where. When that runtime cannot be had
+here (one note says why), or with ``prefer="host"`` (``--host``) or ``python`` (``--python``), the host fallback
+runs: the handler on ``python`` or this interpreter through :mod:`.bootstrap`, and each *dependency* layer (built by
+:class:`~cdktf_lambda.dependency_layer.DependencyLayer`, whose lock file is recorded in the stack JSON) rebuilt for
+that interpreter's version and this machine (cached), with a note.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from ..errors import InvalidParameterError, SourceError
 from ..packaging.layer_build import build_layer
@@ -30,10 +34,11 @@ from ..packaging.locks import read_lock
 from ..packaging.target import Target, local_target
 from ..paths import cache_dir, resolve
 from .interpreters import find_python
-from .runner import FunctionCode, HostRunner, InvokeResult
+from .runner import FunctionCode, HostRunner, InvokeResult, Runner
+from .runtime import RuntimeRunner, select_runner
 from .stack import FunctionSpec, InvokeError, LayerSpec, find_function, load_stack
 
-__all__ = ["InvokeResult", "invoke", "parse_assignments", "read_event"]
+__all__ = ["InvokeResult", "function_code", "invoke", "parse_assignments", "read_event"]
 
 
 def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec, log: IO[str]) -> Path:
@@ -69,6 +74,7 @@ def invoke(
     environment: Mapping[str, str] | None = None,
     timeout: int | None = None,
     log: IO[str] | None = None,
+    prefer: Literal["target", "host"] = "target",
 ) -> InvokeResult:
     """Run ``function``'s handler on ``event`` from the synthesized artifacts (see the module docstring).
 
@@ -83,17 +89,63 @@ def invoke(
     stack
         Stack name. Default: the only (or first) stack.
     python
-        Interpreter to run the handler with. Default: ``python<runtime version>`` if available, else this one.
+        Host fallback: the interpreter to run the handler with. Default: ``python<runtime version>`` if available,
+        else this one.
     environment
         Variables added to (or replacing) the function's environment.
     timeout
-        Seconds. Default: the function's timeout plus Lambda's 10 s init.
+        Seconds. Default: the function's timeout (host fallback: plus Lambda's 10 s init).
     log
         Where notes and the function's output go. Default: ``sys.stderr``.
+    prefer
+        ``"target"`` (default): the function's own runtime when it can be had here; ``"host"``: the host fallback.
     """
     log = log or sys.stderr
     stack_dir, stack_json = load_stack(outdir, stack)
     spec = find_function(stack_dir, stack_json, function)
+    for reference in spec.external_layers:
+        log.write(f"cdktf-lambda: layer {reference} is not built by this stack; skipped locally\n")
+    for key, value in spec.environment.items():
+        if "${" in value:
+            log.write(f"cdktf-lambda: environment variable {key} is a Terraform reference, passed unresolved\n")
+    code = function_code(spec, environment, timeout if prefer == "target" and python is None else None)
+    runner: Runner | None = None
+    if prefer == "target" and python is None:
+        runner = select_runner(code, "target", log)
+        if isinstance(runner, RuntimeRunner):
+            log.write(f"cdktf-lambda: running {spec.function_name} on {runner.describe(code)}\n")
+        else:
+            runner = None
+    if runner is None:
+        code, runner = _host(spec, code, python, timeout, log)
+    try:
+        return runner.invoke(code, event, log=log)
+    finally:
+        runner.close()
+
+
+def function_code(
+    spec: FunctionSpec, environment: Mapping[str, str] | None = None, timeout: int | None = None
+) -> FunctionCode:
+    """What a runner runs for ``spec``: its artifacts as synthesized and its configuration."""
+    return FunctionCode(
+        function_name=spec.function_name,
+        handler=spec.handler,
+        runtime=spec.runtime,
+        code_zip=spec.zip_path,
+        layer_zips=tuple(layer.zip_path for layer in spec.layers),
+        architecture=spec.architecture,
+        timeout=timeout or spec.timeout,
+        memory_size=spec.memory_size,
+        environment={**spec.environment, **(environment or {})},
+        region=spec.region,
+    )
+
+
+def _host(
+    spec: FunctionSpec, code: FunctionCode, python: str | None, timeout: int | None, log: IO[str]
+) -> tuple[FunctionCode, HostRunner]:
+    """The host fallback: an interpreter of this machine, dependency layers rebuilt for it when needed."""
     version = spec.runtime.removeprefix("python")
     found = find_python(version, python)
     if found is None:
@@ -107,29 +159,8 @@ def invoke(
     if run_arch != spec.architecture:
         log.write(f"cdktf-lambda: the function is {spec.architecture}; this machine is {run_arch}\n")
     run_target = Target(f"python{run_version}", run_arch)
-    for reference in spec.external_layers:
-        log.write(f"cdktf-lambda: layer {reference} is not built by this stack; skipped locally\n")
-    for key, value in spec.environment.items():
-        if "${" in value:
-            log.write(f"cdktf-lambda: environment variable {key} is a Terraform reference, passed unresolved\n")
-
-    code = FunctionCode(
-        function_name=spec.function_name,
-        handler=spec.handler,
-        runtime=spec.runtime,
-        code_zip=spec.zip_path,
-        layer_zips=tuple(_layer_zip(layer, run_target, spec, log) for layer in spec.layers),
-        architecture=spec.architecture,
-        timeout=spec.timeout,
-        memory_size=spec.memory_size,
-        environment={**spec.environment, **(environment or {})},
-        region=spec.region,
-    )
-    runner = HostRunner(interpreter, run_version, timeout=timeout)
-    try:
-        return runner.invoke(code, event, log=log)
-    finally:
-        runner.close()
+    layers = tuple(_layer_zip(layer, run_target, spec, log) for layer in spec.layers)
+    return dataclasses.replace(code, layer_zips=layers), HostRunner(interpreter, run_version, timeout=timeout)
 
 
 def _local_version_and_arch() -> tuple[str, str]:

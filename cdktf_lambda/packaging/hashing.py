@@ -11,8 +11,9 @@ from .files import SourceFile
 
 __all__ = ["FORMAT_VERSION", "base64_sha256", "hash_files"]
 
-#: Bumped whenever the zip layout changes, so cached zips of an older layout are not reused.
-FORMAT_VERSION = "1"
+#: Bumped whenever the zip layout changes, so cached zips of an older layout are not reused. 2: bytecode (its
+#: interpreter's identity is the ``salt``).
+FORMAT_VERSION = "2"
 
 
 def hash_files(files: Iterable[SourceFile], *, salt: str = "") -> str:

@@ -8,12 +8,13 @@ is the construct on top of it. What happens, in order:
 2. **pip, for the Lambda platform, without Docker** (:mod:`.pip`): wheels only, hashes verified, ``--isolated``.
 3. **Stripped** (:func:`strip_tree`): ``bin/`` (console scripts, whose shebang is the build machine's
    interpreter), ``__pycache__``, ``*.pyc``, the installer's own records in ``*.dist-info`` and ``tests``
-   directories that hold a test suite.
+   directories that hold a test suite. Then, unless turned off, **compiled** for the target by its own CPython
+   (:mod:`.bytecode`: ``-d /opt/python``, unchecked-hash, reproducible).
 4. **Zipped deterministically** under ``python/`` (:func:`~cdktf_lambda.packaging.zips.write_zip`): the same lock
    and target give a byte-identical zip on any machine and in any directory.
-5. **Cached by content address**: the zip is named after a hash of the lock's packages, the target and
-   :data:`FORMAT_VERSION`; while that file exists no pip process is started and nothing is printed. A build prints
-   one progress line (:mod:`.progress`).
+5. **Cached by content address**: the zip is named after a hash of the lock's packages, the target, the
+   bytecode's interpreter and :data:`FORMAT_VERSION`; while that file exists no pip process is started and nothing
+   is printed. A build prints one progress line (:mod:`.progress`).
 
 Offline builds: set ``CDKTF_LAMBDA_WHEELHOUSE`` to a directory of wheels (e.g. filled by
 :func:`~cdktf_lambda.packaging.pip.download_wheels`) and pip installs from it alone (``--no-index --find-links``).
@@ -33,6 +34,7 @@ from typing import IO
 
 from ..errors import PackageTooLargeError, SourceError
 from ..limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
+from .bytecode import LAYER_ROOT, Bytecode
 from .files import list_files
 from .hashing import base64_sha256
 from .locks import LockSection, read_lock, requirements_for, requirements_text
@@ -53,7 +55,8 @@ __all__ = [
 ]
 
 #: Bumped whenever the layer's content rules change (pip options, stripping, layout): old cache entries are unused.
-FORMAT_VERSION = "1"
+#: 2: bytecode.
+FORMAT_VERSION = "2"
 #: Lambda puts ``/opt/python`` on ``sys.path``; a layer's packages live under ``python/`` in its zip.
 LAYER_PREFIX = "python/"
 #: A directory of wheels to build from, offline (``pip --no-index --find-links DIR``).
@@ -69,10 +72,12 @@ INSTALLER_RECORDS: tuple[str, ...] = ("RECORD", "INSTALLER", "REQUESTED", "direc
 BYTECODE_EXCLUDES: tuple[str, ...] = ("__pycache__", "*.pyc", "*.pyo")
 
 
-def cache_key(lock: LockSection, target: Target) -> str:
-    """Hex SHA-256 naming the layer built from ``lock`` for ``target``: changes exactly when either does."""
+def cache_key(lock: LockSection, target: Target, bytecode: Bytecode | None = None) -> str:
+    """Hex SHA-256 naming the layer built from ``lock`` for ``target`` (with ``bytecode``): changes exactly when
+    one of them does."""
     identity = {
         "format": FORMAT_VERSION,
+        "bytecode": bytecode.identity if bytecode else None,
         "lock_default_sha256": lock.sha256,
         "runtime": target.runtime,
         "architecture": target.architecture,
@@ -182,6 +187,7 @@ def build_layer(
     max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
     log: IO[str] | None = None,
     pip: PipRunner | None = None,
+    bytecode: Bytecode | None = None,
 ) -> BuiltLayer:
     """Build (or reuse from ``cache_dir``) the dependency layer zip of ``lock_file`` for ``target``.
 
@@ -202,6 +208,10 @@ def build_layer(
         Where the progress line goes. Default: :func:`~cdktf_lambda.packaging.progress.progress_stream`.
     pip
         Starts the pip process. Default: a :class:`~cdktf_lambda.packaging.pip.PipRunner`.
+    bytecode
+        Compile the installed packages for the target with these interpreters (``__pycache__`` beside each
+        module, named under ``/opt/python``). Default: ``None`` (no bytecode; see
+        :func:`~cdktf_lambda.packaging.bytecode.bytecode_for`).
 
     Raises
     ------
@@ -221,7 +231,7 @@ def build_layer(
     packages = requirements_for(lock, target)
     if not packages:
         raise SourceError(f"Nothing to install: no package of {lock.path!r} applies to {target.label}")
-    key = cache_key(lock, target)
+    key = cache_key(lock, target, bytecode)
     cache = Path(cache_dir)
     dest = cache / f"deps-{target.runtime}-{target.architecture}-{key[:24]}.zip"
     pins = tuple(package.pin for package in packages)
@@ -253,7 +263,9 @@ def build_layer(
             )
             (pip or PipRunner()).run(command, f"install {lock.path} for {target.label}")
             strip_tree(site)
-            files = list_files(site, prefix=LAYER_PREFIX, excludes=BYTECODE_EXCLUDES)
+            if bytecode is not None:
+                bytecode.compile_tree(site, LAYER_ROOT)
+            files = list_files(site, prefix=LAYER_PREFIX, excludes=BYTECODE_EXCLUDES if bytecode is None else ())
             write_zip(files, dest)
             unzipped = sum(f.path.stat().st_size for f in files)
         except BaseException:

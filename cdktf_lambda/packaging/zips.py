@@ -15,6 +15,7 @@ from repro_zipfile import ReproducibleZipFile
 
 from ..errors import PackageTooLargeError, SourceError
 from ..limits import MAX_ZIP_BYTES
+from .bytecode import Bytecode
 from .files import SourceFile
 from .hashing import base64_sha256, hash_files
 
@@ -61,8 +62,13 @@ def build_zip(
     name: str,
     *,
     max_bytes: int = MAX_ZIP_BYTES,
+    bytecode: Bytecode | None = None,
+    layer: bool = False,
 ) -> BuiltZip:
     """Write ``files`` into a content-addressed zip under ``cache_dir`` (reused when the content is unchanged).
+
+    With ``bytecode``, the zip also holds the files' ``__pycache__/*.pyc`` for its runtimes (compiled only when the
+    zip is not in the cache), named by their path on Lambda: ``/opt/python`` for a ``layer``, else ``/var/task``.
 
     Raises
     ------
@@ -71,11 +77,15 @@ def build_zip(
     """
     if not files:
         raise SourceError(f"Nothing to package for {name!r}: no files left after exclusions")
-    key = hash_files(files)
+    key = hash_files(files, salt=bytecode.identity if bytecode else "")
     dest = Path(cache_dir) / f"{name}-{key[:24]}.zip"
     created = not dest.is_file()
-    if created:
+    if created and bytecode is None:
         write_zip(files, dest)
+    elif created:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{name}-stage-", dir=dest.parent) as stage:
+            write_zip(bytecode.with_bytecode(files, Path(stage), layer), dest)
     size = dest.stat().st_size
     if size > max_bytes:
         dest.unlink(missing_ok=True)
@@ -83,12 +93,14 @@ def build_zip(
             f"Package {name!r} is {size / 2**20:.1f} MiB zipped; Lambda allows at most {max_bytes / 2**20:.0f} MiB "
             "for a direct upload. Move dependencies into a layer or exclude large files."
         )
+    with zipfile.ZipFile(dest) as archive:
+        entries = [info for info in archive.infolist() if not info.is_dir()]
     return BuiltZip(
         path=dest,
         zip_hash=base64_sha256(dest),
         size=size,
-        unzipped_size=sum(f.path.stat().st_size for f in files),
-        arcnames=tuple(f.arcname for f in files),
+        unzipped_size=sum(info.file_size for info in entries),
+        arcnames=tuple(info.filename for info in entries),
         created=created,
     )
 

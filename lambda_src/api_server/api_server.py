@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated, Any, TypedDict
 
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
@@ -65,6 +66,11 @@ def get_settings() -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+# FastAPI imports pydantic's bundled v1 package (about 13 ms, 6 % of a cold start) the first time it declares a route
+# parameter, only to refuse pydantic v1 models; this app has none (nothing in its layer uses pydantic.v1). Marked
+# absent, FastAPI's check takes its "no pydantic.v1" branch and answers "not a v1 model": the same routes, faster.
+sys.modules.setdefault("pydantic.v1", None)  # type: ignore[arg-type]
 
 app = FastAPI(title="practice API", version="1.0.0")
 

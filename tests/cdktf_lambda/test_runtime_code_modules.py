@@ -90,10 +90,11 @@ class TestSynthMode:
         assert isinstance(package, LambdaPythonPackage)
         assert base64_sha256(_asset_source(package)) == package.zip_hash
 
-    def test_function_zip_holds_the_directory_contents_at_the_root(self, synth_mode):
+    def test_function_zip_holds_the_directory_contents_at_the_root_with_python3_13_bytecode(self, synth_mode):
         names = _zip_names(_asset_source(synth_mode[0].node.find_child("api_server")))
         assert "api_server.py" in names and "__init__.py" in names
-        assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+        compiled = {n for n in names if "__pycache__" in n or n.endswith(".pyc")}
+        assert compiled == {"__pycache__/__init__.cpython-313.pyc", "__pycache__/api_server.cpython-313.pyc"}
 
     def test_layer_holds_practice_util_under_python(self, synth_mode):
         names = _zip_names(_asset_source(synth_mode[0].node.find_child("practice_util")))

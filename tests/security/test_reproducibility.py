@@ -1,11 +1,13 @@
 """Two clones of the repository, in different directories, with a different umask and file mtimes, synthesize the
-same bytes: every JSON file and every zip."""
+same bytes: every JSON file and every zip, each zip with the python3.13 bytecode of every module it ships."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 
@@ -47,3 +49,17 @@ def test_two_clones_synthesize_identical_bytes(tmp_path):
     for name, data in out_a.items():
         if name.endswith(".json"):
             assert str(first) not in data.decode() and str(second) not in data.decode()
+    for name in zips:
+        with zipfile.ZipFile(io.BytesIO(out_a[name])) as archive:
+            members = set(archive.namelist())
+            leaks = [m for m in members if m.endswith(".pyc") and str(tmp_path).encode() in archive.read(m)]
+        modules = [m for m in members if m.endswith(".py")]
+        missing = [m for m in modules if _pyc(m) not in members]
+        assert modules and not missing, f"{name}: no python3.13 bytecode for {missing[:5]}"
+        assert not leaks, f"{name}: bytecode naming a path of the build machine: {leaks[:5]}"
+
+
+def _pyc(module: str) -> str:
+    """``a/b.py`` → ``a/__pycache__/b.cpython-313.pyc``."""
+    directory, _, filename = module.rpartition("/")
+    return f"{directory + '/' if directory else ''}__pycache__/{filename[:-3]}.cpython-313.pyc"

@@ -1,13 +1,19 @@
-"""Fixtures of the local AWS emulator and Terraform tests (``cdktf_lambda.local``)."""
+"""Fixtures of the local run, local AWS emulator and Terraform tests (``cdktf_lambda.local``)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from cdktf_lambda import cdk
 from cdktf_lambda.local import moto
+from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV
+from cdktf_lambda.paths import CACHE_DIR_ENV
+from stacks import AppStack, AppStackConfig
+from tests.fixtures.layers import session_wheelhouse
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +35,23 @@ def clean_moto(moto_server: moto.MotoServer) -> moto.MotoServer:
 def terraform_ready(terraform_cli_config: Path) -> Path:
     """The Terraform CLI config for the offline provider mirror (tests/conftest.py)."""
     return terraform_cli_config
+
+
+@pytest.fixture(scope="module")
+def offline_env(tmp_path_factory) -> dict[str, str]:
+    """Layers from the session's wheels, in the session's cache, for this process and the CLI's."""
+    env = {WHEELHOUSE_ENV: os.fspath(session_wheelhouse(tmp_path_factory)), CACHE_DIR_ENV: os.environ[CACHE_DIR_ENV]}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env.items():
+            patch.setenv(key, value)
+        yield env
+
+
+@pytest.fixture(scope="module")
+def app_out(offline_env, tmp_path_factory) -> Path:
+    """The reference app, synthesized as ``cdktf synth`` does (function zips, layers and the stack JSON)."""
+    outdir = tmp_path_factory.mktemp("cdktf.out")
+    app = cdk.App(outdir=os.fspath(outdir))
+    AppStack(app, "practice-dev", config=AppStackConfig())
+    app.synth()
+    return outdir

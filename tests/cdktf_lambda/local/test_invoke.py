@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import io
 import json
 import os
@@ -19,14 +18,11 @@ import pytest
 from cdktf_lambda import DependencyLayer, LambdaFastapiServer, LambdaPythonFunction, RuntimeCodeModules, cdk
 from cdktf_lambda import add_aws_provider as add_provider
 from cdktf_lambda.cli import main
-from cdktf_lambda.local.interpreters import find_python
 from cdktf_lambda.local.invoke import invoke
-from cdktf_lambda.packaging.layer_build import METADATA_KEY, WHEELHOUSE_ENV
+from cdktf_lambda.packaging.layer_build import METADATA_KEY
 from cdktf_lambda.packaging.target import local_target
-from cdktf_lambda.paths import CACHE_DIR_ENV
-from stacks import AppStack, AppStackConfig
 from tests.conftest import PROJECT_ROOT
-from tests.fixtures.layers import lock_without, session_wheelhouse
+from tests.fixtures.layers import lock_without
 
 #: Runs pip, a subprocess synth or an external tool.
 pytestmark = pytest.mark.slow
@@ -49,26 +45,6 @@ def lambda_handler(event, context):
         "function_name": context.function_name,
     }
 """
-
-
-@pytest.fixture(scope="module")
-def offline_env(tmp_path_factory) -> dict[str, str]:
-    """Layers from the session's wheels, in the session's cache, for this process and the CLI's."""
-    env = {WHEELHOUSE_ENV: os.fspath(session_wheelhouse(tmp_path_factory)), CACHE_DIR_ENV: os.environ[CACHE_DIR_ENV]}
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        yield env
-
-
-@pytest.fixture(scope="module")
-def app_out(offline_env, tmp_path_factory) -> Path:
-    """The reference app, synthesized as ``cdktf synth`` does (function zips, layers and the stack JSON)."""
-    outdir = tmp_path_factory.mktemp("cdktf.out")
-    app = cdk.App(outdir=os.fspath(outdir))
-    AppStack(app, "practice-dev", config=AppStackConfig())
-    app.synth()
-    return outdir
 
 
 @pytest.fixture(scope="module")
@@ -119,51 +95,70 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def target_python() -> str | None:
-    """A python3.13 interpreter, when this machine has one (on PATH or installed by pyenv)."""
-    installed = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.13*/bin/python3.13")))
-    candidates = [shutil.which("python3.13"), *installed]
-    for candidate in filter(None, candidates):
-        try:
-            if find_python("3.13", candidate)[1] == "3.13":
-                return candidate
-        except ValueError:
-            continue
-    return None
+# --- the reference app, on its own runtime (python3.13, provisioned by the project) ----------------------------------
+
+RUNS_ON_3_13 = "on python3.13 (CPython 3.13."
 
 
-# --- the reference app -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("function", "event_file", "check"),
+    [
+        ("api_server", "apigw_http_v2_get_root.json", lambda r: json.loads(r["body"]) == {"message": "Hello World"}),
+        (
+            "practice-dev-api-server",
+            "apigw_http_v2_get_hello_es.json",
+            lambda r: json.loads(r["body"])["language"] == "es",
+        ),
+        ("cron_server", "eventbridge_schedule.json", lambda r: r["status"] == "ok" and r["expired_count"] == 3),
+        ("worker", "sqs_batch_one_bad.json", lambda r: len(r["batchItemFailures"]) == 1),
+    ],
+)
+def test_invoke_runs_the_synthesized_artifacts_on_python3_13(app_out, offline_env, function, event_file, check):
+    """This machine has Python 3.11 only: the artifacts run, as synthesized, on the provisioned 3.13."""
+    result = cli("invoke", function, "--event", str(EVENTS / event_file), "--outdir", str(app_out), env=offline_env)
+    assert result.returncode == 0, result.stderr
+    assert check(json.loads(result.stdout)), result.stdout
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("cdktf-lambda: running practice-dev-") and RUNS_ON_3_13 in first, result.stderr
+    assert "rebuilt" not in result.stderr and "not available" not in result.stderr
 
 
-def test_invoke_api_server_get_root_answers_200_hello_world(app_out, offline_env):
+def test_the_api_logs_its_request_on_stderr(app_out, offline_env):
     result = cli(
         "invoke", "api_server", "--event", str(EVENTS / "apigw_http_v2_get_root.json"), "--outdir", str(app_out),
         env=offline_env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    response = json.loads(result.stdout)
-    assert response["statusCode"] == 200
-    assert json.loads(response["body"]) == {"message": "Hello World"}
-    if target_python() is None or shutil.which("python3.13") is None:
-        assert "python3.13 is not available here" in result.stderr
-        assert "with the layer rebuilt from lambda_src/Pipfile.lock for it" in result.stderr
     assert '"message":"GET / 200"' in result.stderr, "the function's own logs go to stderr"
+    assert "REPORT RequestId: " in result.stderr and "Memory Size: 128 MB" in result.stderr
 
 
-@pytest.mark.skipif(target_python() is None, reason="no python3.13 interpreter on this machine")
-def test_invoke_on_python3_13_runs_the_synthesized_layer_as_it_is(app_out, offline_env):
+def test_a_handler_error_comes_back_in_lambdas_shape_from_the_official_client(app_out):
+    log = io.StringIO()
+    result = invoke("worker", {}, outdir=app_out, log=log)
+    assert RUNS_ON_3_13 in log.getvalue()
+    assert set(result.error) == {"errorMessage", "errorType", "requestId", "stackTrace"}
+    assert result.error["errorType"] == "UnexpectedBatchTypeError"
+    assert any('File "/var/task/worker.py"' in frame for frame in result.error["stackTrace"])
+    assert "[ERROR] UnexpectedBatchTypeError: Unexpected batch event type" in result.logs
+
+
+def test_host_runs_on_this_interpreter_with_the_layer_rebuilt(app_out, offline_env):
     result = cli(
-        "invoke", "practice-dev-api-server", "--event", str(EVENTS / "apigw_http_v2_get_hello_es.json"),
-        "--outdir", str(app_out), "--python", target_python(), env=offline_env,
+        "invoke", "api_server", "--event", str(EVENTS / "apigw_http_v2_get_root.json"), "--outdir", str(app_out),
+        "--host", env=offline_env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert json.loads(json.loads(result.stdout)["body"]) == {"message": "Hola, Ada!", "language": "es"}
-    assert "rebuilt" not in result.stderr and "not available" not in result.stderr
+    assert json.loads(json.loads(result.stdout)["body"]) == {"message": "Hello World"}
+    assert "(CPython 3.13" not in result.stderr
+    if shutil.which("python3.13") is None:
+        assert "python3.13 is not available here" in result.stderr
+        assert "with the layer rebuilt from lambda_src/Pipfile.lock for it" in result.stderr
 
 
-def test_invoke_worker_reports_the_bad_record(app_out):
+def test_invoke_worker_reports_the_bad_record_on_the_host_too(app_out):
     event = json.loads((EVENTS / "sqs_batch_one_bad.json").read_text())
-    result = invoke("worker", event, outdir=app_out, log=io.StringIO())
+    result = invoke("worker", event, outdir=app_out, log=io.StringIO(), prefer="host")
     assert result.ok, result.error
     assert len(result.response["batchItemFailures"]) == 1
 
@@ -188,13 +183,13 @@ def test_a_layer_without_fastapi_fails_with_an_import_error_as_on_lambda(no_fast
     error = json.loads(result.stdout)
     assert error["errorType"] == "Runtime.ImportModuleError"
     assert error["errorMessage"] == "Unable to import module 'api_server': No module named 'fastapi'"
-    assert "ModuleNotFoundError: No module named 'fastapi'" in result.stderr
+    assert "[ERROR] Runtime.ImportModuleError: Unable to import module 'api_server'" in result.stderr
     assert "could not be imported (ImportError)" in result.stderr
     assert "rebuilt" not in result.stderr, "built for this interpreter: the artifacts run as they are"
 
 
-def test_the_handler_sees_only_the_task_root_the_layers_and_the_standard_library(no_fastapi_out):
-    result = invoke("probe", {}, outdir=no_fastapi_out, log=io.StringIO())
+def test_on_the_host_the_handler_sees_only_the_task_root_the_layers_and_the_standard_library(no_fastapi_out):
+    result = invoke("probe", {}, outdir=no_fastapi_out, log=io.StringIO(), prefer="host")
     assert result.ok, result.error
     response = result.response
     task_root, site, opt_python, *stdlib = response["sys_path"]

@@ -1,0 +1,155 @@
+"""Bytecode for the target runtime in every zip: ``__pycache__/*.cpython-3XX.pyc`` compiled by CPython of the
+function's version, so a cold start on Lambda (whose code directories are read-only) compiles nothing.
+
+``python3.X -m compileall -q --invalidation-mode unchecked-hash -d <runtime path>`` over the staged tree, with
+``PYTHONHASHSEED=0`` and no other variable: ``-d`` names each file by its path on Lambda (``/var/task/…`` for a
+function zip, ``/opt/python/…`` for a layer), so tracebacks show those and no path of the build machine ends up in
+the bytes; unchecked-hash pycs carry no source mtime (zips fix mtimes at 1980, and extraction does not restore
+them). The same sources and interpreter give the same bytes on any machine and in any directory.
+
+The interpreter comes from :func:`cdktf_lambda.local.interpreters.bytecode_command`, looked up lazily (a
+``python3.X`` on ``PATH``, else the provisioned runtime): nothing here imports the running machinery. Tests or
+callers may pass their own :class:`Compiler`. When none can be had, zips are built without bytecode and one note
+per process says so. ``CDKTF_LAMBDA_BYTECODE=0`` turns bytecode off everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from ..errors import CdktfLambdaError
+from .files import SourceFile
+from .progress import progress_stream
+
+__all__ = [
+    "BYTECODE_ENV",
+    "FUNCTION_ROOT",
+    "LAYER_ROOT",
+    "Bytecode",
+    "Compiler",
+    "bytecode_enabled",
+    "bytecode_for",
+    "set_compiler_lookup",
+]
+
+BYTECODE_ENV = "CDKTF_LAMBDA_BYTECODE"
+#: Where Lambda puts a function zip, and a layer zip's ``python/`` directory.
+FUNCTION_ROOT, LAYER_ROOT = "/var/task", "/opt/python"
+
+
+class BytecodeError(CdktfLambdaError):
+    """The target interpreter failed while compiling (not a source file's own syntax error)."""
+
+
+@dataclass(frozen=True)
+class Compiler:
+    """Runs ``compileall`` with one interpreter: ``command`` (a prefix that starts it), ``identity`` (what its
+    bytecode depends on: version and ``MAGIC_NUMBER``, e.g. ``cpython-3.13.5-f30d0d0a``)."""
+
+    command: tuple[str, ...]
+    identity: str
+
+    def compile_tree(self, tree: Path, runtime_root: str) -> None:
+        """Write ``__pycache__/*.pyc`` beside every ``.py`` under ``tree``, named as if ``tree`` were
+        ``runtime_root``. A source file's own syntax error leaves that file without bytecode, as pip does."""
+        command = [*self.command, "-S", "-s", "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
+        result = subprocess.run(
+            [*command, "-d", runtime_root, str(tree)],
+            capture_output=True,
+            text=True,
+            env={"PYTHONHASHSEED": "0", "LC_ALL": "C.UTF-8"},
+            check=False,
+        )
+        output = (result.stdout + result.stderr).strip()
+        if result.returncode != 0 and "*** Error compiling" not in output:
+            raise BytecodeError(f"compileall failed (exit {result.returncode}): {output[-2000:]}")
+
+
+CompilerLookup = Callable[[str, "IO[str] | None"], Compiler]
+
+
+def _default_lookup(runtime: str, log: IO[str] | None) -> Compiler:
+    from ..local.interpreters import bytecode_command  # lazily: packaging never loads local/ unless it compiles
+
+    command, identity = bytecode_command(runtime, log=log)
+    return Compiler(tuple(command), identity)
+
+
+_lookup: CompilerLookup = _default_lookup
+_compilers: dict[str, Compiler | None] = {}
+_noted: set[str] = set()
+
+
+def set_compiler_lookup(lookup: CompilerLookup | None) -> None:
+    """Replace how a runtime's compiler is found (``None``: the default); forgets the compilers found so far."""
+    global _lookup
+    _lookup = lookup or _default_lookup
+    _compilers.clear()
+    _noted.clear()
+
+
+def bytecode_enabled(bytecode: bool = True) -> bool:
+    """``bytecode``, unless ``CDKTF_LAMBDA_BYTECODE=0`` turns it off."""
+    return bytecode and os.environ.get(BYTECODE_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def _compiler(runtime: str, log: IO[str] | None) -> Compiler | None:
+    if runtime not in _compilers:
+        try:
+            _compilers[runtime] = _lookup(runtime, log)
+        except (CdktfLambdaError, OSError, ImportError) as exc:  # ImportError: no fcntl (not a POSIX system)
+            _compilers[runtime] = None
+            if runtime not in _noted:
+                _noted.add(runtime)
+                stream = log if log is not None else progress_stream()
+                stream.write(f"cdktf-lambda: note: zips are built without {runtime} bytecode: {exc}\n")
+                stream.flush()
+    return _compilers[runtime]
+
+
+@dataclass(frozen=True)
+class Bytecode:
+    """The compilers of a zip's runtimes (a layer may declare several: each gets its own ``cpython-3XX.pyc``)."""
+
+    compilers: tuple[Compiler, ...]
+
+    @property
+    def identity(self) -> str:
+        """Part of every cache key: which bytecode the zip holds."""
+        return "bytecode:" + ",".join(compiler.identity for compiler in self.compilers)
+
+    def compile_tree(self, tree: Path, runtime_root: str) -> None:
+        for compiler in self.compilers:
+            compiler.compile_tree(tree, runtime_root)
+
+    def with_bytecode(self, files: Sequence[SourceFile], stage: Path, layer: bool) -> list[SourceFile]:
+        """``files`` plus their bytecode: staged under ``stage`` by archive name, then compiled there."""
+        for source in files:
+            dest = stage / source.arcname
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source.path, dest)
+        tree, root, prefix = (stage / "python", LAYER_ROOT, "python/") if layer else (stage, FUNCTION_ROOT, "")
+        if tree.is_dir():
+            self.compile_tree(tree, root)
+        compiled = [
+            SourceFile(path, f"{prefix}{path.relative_to(tree).as_posix()}")
+            for path in sorted(tree.rglob("__pycache__/*.pyc"))
+        ] if tree.is_dir() else []  # fmt: skip
+        return [*files, *compiled]
+
+
+def bytecode_for(runtimes: Sequence[str], bytecode: bool = True, log: IO[str] | None = None) -> Bytecode | None:
+    """The bytecode to add for ``runtimes`` (``None``: none, because it is turned off or no interpreter can be had).
+
+    A runtime whose interpreter cannot be had here is left out, with one note per process.
+    """
+    if not bytecode_enabled(bytecode):
+        return None
+    compilers = tuple(c for c in (_compiler(runtime, log) for runtime in dict.fromkeys(runtimes)) if c is not None)
+    return Bytecode(compilers) if compilers else None
