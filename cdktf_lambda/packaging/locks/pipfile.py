@@ -1,128 +1,94 @@
-"""Lock files: the pinned, hashed packages a dependency layer installs, with their markers evaluated for a target.
+"""``Pipfile.lock`` (pipenv): the union of the chosen categories (default: ``default``), each entry a hashed pin.
 
-Reads the ``default`` section of a ``Pipfile.lock``; every entry must be a hashed registry pin.
+pipenv resolves for the interpreter and platform it runs on, and its ``markers`` are mostly the packages' own
+``requires-python``: a lock made with Python 3.11 lacks what only 3.13 needs (``legacy-cgi`` for ``webob``). So when
+``_meta.requires`` names a Python (``[requires] python_version`` in the Pipfile), a target of another Python is
+refused (:func:`~cdktf_lambda.packaging.locks.requirements_for`); without it, nothing can be checked.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SourceError
-from ..paths import project_relative
-from .target import Target
+from packaging.utils import canonicalize_name
 
-try:  # ``packaging`` is a dependency of this library; pip vendors it too.
-    from packaging.markers import InvalidMarker, Marker
-except ImportError:  # pragma: no cover - only without the standalone distribution
-    from pip._vendor.packaging.markers import InvalidMarker, Marker  # type: ignore[no-redef]
+from ...errors import SourceError
+from .model import (
+    PYPI,
+    LockedPackage,
+    ResolvedLock,
+    check_declared,
+    merge_packages,
+    normalize_hash,
+    normalize_marker,
+    normalize_version,
+)
 
-__all__ = ["LockSection", "LockedPackage", "read_lock", "requirements_for", "requirements_text"]
+__all__ = ["CATEGORY_ALIASES", "read_pipfile_lock"]
 
-
-@dataclass(frozen=True)
-class LockedPackage:
-    """One entry of a lock's ``default`` section."""
-
-    name: str
-    version: str
-    hashes: tuple[str, ...]
-    markers: str | None = None
-
-    @property
-    def pin(self) -> str:
-        return f"{self.name}=={self.version}"
-
-    def requirement_line(self) -> str:
-        return " ".join([self.pin, *(f"--hash={h}" for h in self.hashes)])
+#: Pipfile table names accepted for the lock's section names (as ``pipenv --categories`` accepts them).
+CATEGORY_ALIASES = {"packages": "default", "dev-packages": "develop"}
+#: Entry keys of packages that do not come from an index by hash.
+_NOT_A_REGISTRY_PIN = ("git", "path", "file", "editable", "ref", "subdirectory")
 
 
-@dataclass(frozen=True)
-class LockSection:
-    """The ``default`` section of a ``Pipfile.lock``.
+def _entry(raw_name: str, entry: object, what: str) -> LockedPackage:
+    if not isinstance(entry, dict):
+        raise SourceError(f"{what}: not an object")
+    version = entry.get("version")
+    if sorted(set(_NOT_A_REGISTRY_PIN) & set(entry)) or not isinstance(version, str) or not version.startswith("=="):
+        raise SourceError(
+            f"{what} is not a hashed registry pin (got {json.dumps(entry, sort_keys=True)[:200]}); allowed: "
+            "entries with 'version': '==X.Y' and 'hashes' (git, path, file and editable entries cannot be built "
+            "for Lambda)"
+        )
+    hashes = entry.get("hashes")
+    if not hashes or not isinstance(hashes, list):
+        raise SourceError(f"{what} has no hashes; re-lock with `pipenv lock` (it always records them)")
+    return LockedPackage(
+        canonicalize_name(raw_name),
+        normalize_version(version[2:], what),
+        tuple(sorted({normalize_hash(h, what) for h in hashes})),
+        normalize_marker(entry.get("markers"), what),
+    )
 
-    Attributes
-    ----------
-    path
-        The lock file, relative to the project directory (POSIX separators).
-    packages
-        Every entry, sorted by name.
-    index_urls
-        The lock's sources (``_meta.sources[*].url``), in order.
-    sha256
-        Hex SHA-256 of the section's canonical JSON: changes exactly when the section does.
-    """
 
-    path: str
-    packages: tuple[LockedPackage, ...]
-    index_urls: tuple[str, ...]
-    sha256: str
-
-
-def read_lock(lock_file: str | os.PathLike[str]) -> LockSection:
-    """Read the ``default`` section of a ``Pipfile.lock``.
+def read_pipfile_lock(path: Path, shown: str, categories: Sequence[str] | None = None) -> ResolvedLock:
+    """Read ``categories`` (default ``("default",)``) of a ``Pipfile.lock``.
 
     Raises
     ------
+    InvalidParameterError
+        A category the lock does not have (the message lists those it has).
     SourceError
-        The file is missing or not a ``Pipfile.lock``, or an entry is not a hashed registry pin (``git``, ``path``,
-        ``file`` and editable entries cannot be installed for another platform).
+        Not a Pipfile.lock, or an entry that is not a hashed registry pin.
     """
-    path = Path(lock_file)
-    shown = project_relative(path)
-    if not path.is_file():
-        raise SourceError(f"Lock file not found: lock_file={shown!r}; create it with `pipenv lock`")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"lock_file={shown!r} is not a Pipfile.lock (JSON): {exc}") from None
-    section = data.get("default") if isinstance(data, dict) else None
-    if not isinstance(section, dict):
-        raise SourceError(f"lock_file={shown!r} has no 'default' section; is it a Pipfile.lock?")
-    packages = []
-    for name, entry in sorted(section.items()):
-        version = entry.get("version") if isinstance(entry, dict) else None
-        hashes = entry.get("hashes") if isinstance(entry, dict) else None
-        unsupported = sorted({"git", "path", "file", "editable", "ref"} & set(entry)) if isinstance(entry, dict) else []
-        if unsupported or not isinstance(version, str) or not version.startswith("==") or not hashes:
-            raise SourceError(
-                f"Package {name!r} in lock_file={shown!r} is not a hashed registry pin "
-                f"(got {json.dumps(entry, sort_keys=True)[:200]}); allowed: entries with "
-                "'version': '==X.Y' and 'hashes' (git, path, file and editable entries cannot be built for Lambda)"
-            )
-        markers = entry.get("markers") or None
-        packages.append(LockedPackage(name, version[2:], tuple(sorted(hashes)), markers))
-    sources = data.get("_meta", {}).get("sources") or [{"url": "https://pypi.org/simple"}]
-    index_urls = tuple(source["url"] for source in sources if isinstance(source, dict) and source.get("url"))
-    canonical = json.dumps(section, sort_keys=True, separators=(",", ":"))
-    return LockSection(shown, tuple(packages), index_urls, hashlib.sha256(canonical.encode()).hexdigest())
-
-
-def requirements_for(lock: LockSection, target: Target) -> tuple[LockedPackage, ...]:
-    """The lock's packages whose markers hold on ``target``.
-
-    Raises
-    ------
-    SourceError
-        A marker cannot be parsed.
-    """
-    environment = target.marker_environment()
-    selected = []
-    for package in lock.packages:
-        if package.markers:
-            try:
-                if not Marker(package.markers).evaluate(environment):
-                    continue
-            except InvalidMarker as exc:
-                raise SourceError(f"Package {package.name!r} in {lock.path!r} has an invalid marker: {exc}") from None
-        selected.append(package)
-    return tuple(selected)
-
-
-def requirements_text(packages: Sequence[LockedPackage]) -> str:
-    """A pip requirements file: one ``name==version --hash=...`` line per package (markers already applied)."""
-    return "".join(f"{package.requirement_line()}\n" for package in packages)
+    if not isinstance(data, dict) or not isinstance(data.get("_meta"), dict):
+        raise SourceError(f"lock_file={shown!r} has no '_meta' object; is it a Pipfile.lock?")
+    available = sorted(key for key, value in data.items() if key != "_meta" and isinstance(value, dict))
+    chosen = [CATEGORY_ALIASES.get(c, c) for c in (categories or ("default",))]
+    check_declared("categories", chosen, available, f"a category of {shown}")
+    packages = [
+        _entry(raw_name, entry, f"Package {raw_name!r} in lock_file={shown!r} [{category}]")
+        for category in dict.fromkeys(chosen)
+        for raw_name, entry in sorted(data[category].items())
+    ]
+    meta = data["_meta"]
+    sources = meta.get("sources") or [{"url": PYPI}]
+    index_urls = tuple(s["url"] for s in sources if isinstance(s, dict) and isinstance(s.get("url"), str))
+    requires = meta.get("requires") if isinstance(meta.get("requires"), dict) else {}
+    locked_for = requires.get("python_full_version") or requires.get("python_version")
+    return ResolvedLock(
+        shown,
+        "pipfile",
+        merge_packages(packages, shown),
+        index_urls or (PYPI,),
+        categories=tuple(dict.fromkeys(chosen)),
+        locked_for_python=str(locked_for) if locked_for else None,
+    )
