@@ -10,7 +10,14 @@ import pytest
 
 from cdktf_lambda.packaging.layer_build import build_layer
 from cdktf_lambda.packaging.target import Target
-from tests.fixtures.layers import WEBAPP_LOCKS, WEBAPP_PY313, pip_runs, session_wheelhouse, started_processes
+from tests.fixtures.layers import (
+    UV_WORKSPACE,
+    WEBAPP_LOCKS,
+    WEBAPP_PY313,
+    pip_runs,
+    session_wheelhouse,
+    started_processes,
+)
 
 #: Top-level names in ``python/`` of the fixture's python3.13 layer, per package (``legacy-cgi`` ships ``cgi.py``).
 MODULES = {"fastapi": "fastapi/", "docopt": "docopt.py", "legacy-cgi": "cgi.py", "pydantic-core": "pydantic_core/"}
@@ -106,3 +113,13 @@ def test_exclude_leaves_packages_out_and_says_so(format_builds, wheelhouse, tmp_
     assert "(15 packages; excluded legacy-cgi, webob)... done: " in log.getvalue()
     full, _, _ = format_builds["pipfile"]
     assert kept.key != full.key and kept.unzipped_size < full.unzipped_size
+
+
+def test_a_uv_workspace_layer_holds_what_the_members_need_and_says_the_members_are_left_out(wheelhouse, tmp_path):
+    log = io.StringIO()
+    built = build_layer(UV_WORKSPACE / "uv.lock", Target(), tmp_path, wheelhouse=wheelhouse, log=log)
+    assert built.packages == ("docopt==0.6.2", "mangum==0.22.0", "typing-extensions==4.16.0", "tzlocal==5.4.5")
+    assert not [n for n in names(built) if n.startswith(("python/ws_core", "python/ws_app"))]
+    note, progress = log.getvalue().splitlines()
+    assert note.startswith("cdktf-lambda: note: tests/fixtures/locks/uv-workspace/uv.lock: workspace members ws-app")
+    assert progress.startswith("cdktf-lambda: building dependency layer for python3.13/x86_64 from tests/fixtures/")

@@ -7,13 +7,12 @@ from __future__ import annotations
 import pytest
 
 from cdktf_lambda.packaging.locks import read_lock
-from tests.conftest import PROJECT_ROOT
+from tests.fixtures.layers import UV_WORKSPACE as WORKSPACE
 from tests.fixtures.layers import WEBAPP
 from tests.fixtures.lock_tools import lock_project, outputs_of
 
 pytestmark = pytest.mark.slow
 
-WORKSPACE = PROJECT_ROOT / "tests" / "fixtures" / "locks" / "uv-workspace"
 #: The selections compared, per project and output: the default and every option it has.
 SELECTIONS = {
     (WEBAPP, "uv.lock"): [{}, {"groups": ["dev"], "extras": ["cli", "email"]}],

@@ -10,11 +10,10 @@ import pytest
 from cdktf_lambda.errors import SourceError
 from cdktf_lambda.packaging.locks import read_lock, requirements_for
 from cdktf_lambda.packaging.target import Target
-from tests.conftest import PROJECT_ROOT
-from tests.fixtures.layers import WEBAPP_LOCKS, WEBAPP_PY313, names_for
+from tests.fixtures.layers import UV_WORKSPACE, WEBAPP_LOCKS, WEBAPP_PY313, names_for
 
 UV_LOCK = WEBAPP_LOCKS["uv"]
-WORKSPACE = PROJECT_ROOT / "tests" / "fixtures" / "locks" / "uv-workspace" / "uv.lock"
+WORKSPACE = UV_WORKSPACE / "uv.lock"
 HASH = "sha256:" + "a" * 64
 PYPI = 'registry = "https://pypi.org/simple"'
 
