@@ -52,7 +52,20 @@ class HandlerNotFoundError(SourceError):
 
 
 class DependencyBuildError(SourceError):
-    """pip could not install the locked packages for the target platform (e.g. a package has no matching wheel)."""
+    """pip could not install the locked packages for the target platform (e.g. a package has no matching wheel), or
+    sdist-only packages would need compiling.
+
+    Parameters
+    ----------
+    message
+        What failed and what to do.
+    output
+        The tool's whole output (stdout and stderr), for callers that tell failures apart.
+    """
+
+    def __init__(self, message: str, *, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
 
 
 class PackageTooLargeError(CdktfLambdaError):

@@ -53,7 +53,9 @@ def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec, log
             f"{run_target.label}; its lock file {meta['lock_file']!r} (needed to rebuild it) is not here. "
             "Run from the project directory, or pass --python with a matching interpreter."
         )
-    if read_lock(lock_file).sha256 != meta.get("lock_default_sha256"):
+    selection = {option: meta.get(option) for option in ("categories", "groups", "extras")}
+    lock = read_lock(lock_file, lock_format=meta.get("lock_format"), **selection)
+    if lock.sha256 != meta.get("lock_sha256"):
         log.write(
             f"cdktf-lambda: note: {meta['lock_file']} changed since the synth; the local layer follows the lock now\n"
         )
@@ -61,7 +63,9 @@ def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec, log
         f"cdktf-lambda: layer {layer.name!r} is built for {meta['runtime']}/{meta['architecture']}; running "
         f"{function.function_name} on {run_target.label} with the layer rebuilt from {meta['lock_file']} for it\n"
     )
-    return build_layer(lock_file, run_target, cache_dir(), log=log).path
+    # The lock may have been resolved for the layer's Python, not this one: an approximation, said above.
+    options = {"lock_format": lock.format, **selection, "exclude": meta.get("exclude"), "check_python": False}
+    return build_layer(lock_file, run_target, cache_dir(), log=log, **options).path
 
 
 def invoke(

@@ -35,7 +35,7 @@ class LayerSpec:
     name: str
     zip_path: Path
     #: The :class:`DependencyLayer` build description, when the layer is one (it can be rebuilt for another target).
-    dependencies: Mapping[str, str] | None = None
+    dependencies: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Packaging, in plain Python (no jsii, no construct tree): source listing, deterministic zips, content hashes,
-handler discovery, lock files, the Lambda target platform, and dependency layers built by pip for it.
+handler discovery, lock files (Pipfile.lock, uv.lock, poetry.lock, hashed requirements), the Lambda target
+platform, and dependency layers built by pip for it.
 
 The constructs (:class:`~cdktf_lambda.LambdaPythonPackage`, :class:`~cdktf_lambda.RuntimeCodeModules`,
 :class:`~cdktf_lambda.DependencyLayer`) are thin layers over these functions, which can be used and tested alone::
@@ -16,18 +17,23 @@ from .files import DEFAULT_EXCLUDES, SourceFile, list_files
 from .handlers import find_handler, handler_module_exists, top_level_modules
 from .hashing import base64_sha256, hash_files
 from .layer_build import BuiltLayer, build_layer, strip_tree
-from .locks import LockedPackage, LockSection, read_lock, requirements_for
-from .pip import PipRunner, download_wheels
+from .layer_install import download_wheels
+from .locks import LOCK_FORMATS, LockedPackage, LockFormat, ResolvedLock, read_lock, requirements_for
+from .package_sizes import PackageSize
+from .pip import PipRunner
 from .target import Target, local_target
 from .zips import BuiltZip, build_zip, unzipped_size, write_zip
 
 __all__ = [
     "DEFAULT_EXCLUDES",
+    "LOCK_FORMATS",
     "BuiltLayer",
     "BuiltZip",
-    "LockSection",
+    "LockFormat",
     "LockedPackage",
+    "PackageSize",
     "PipRunner",
+    "ResolvedLock",
     "SourceFile",
     "Target",
     "base64_sha256",

@@ -3,21 +3,28 @@
 Plain Python, no construct tree: testable without jsii. :class:`~cdktf_lambda.dependency_layer.DependencyLayer`
 is the construct on top of it. What happens, in order:
 
-1. **Lock → requirements** (:mod:`.locks`): the lock's packages whose markers hold on the *target* (its Python
-   version, Linux, the target machine), not on the machine running the build.
-2. **pip, for the Lambda platform, without Docker** (:mod:`.pip`): wheels only, hashes verified, ``--isolated``.
+1. **Lock → requirements** (:mod:`.locks`): a ``Pipfile.lock``, ``uv.lock``, ``poetry.lock`` or hashed
+   requirements file, with a selection (categories, groups, extras); the packages whose markers hold on the
+   *target* (its Python version, Linux, the target machine), not on the machine running the build; minus
+   ``exclude``.
+2. **pip, for the Lambda platform, without Docker** (:mod:`.layer_install`, :mod:`.pip`): wheels only, hashes
+   verified, ``--isolated``; a package with only an sdist is built into a pure-Python wheel (:mod:`.sdists`).
 3. **Stripped** (:func:`strip_tree`): ``bin/`` (console scripts, whose shebang is the build machine's
    interpreter), ``__pycache__``, ``*.pyc``, the installer's own records in ``*.dist-info`` and ``tests``
    directories that hold a test suite. Then, unless turned off, **compiled** for the target by its own CPython
    (:mod:`.bytecode`: ``-d /opt/python``, unchecked-hash, reproducible).
 4. **Zipped deterministically** under ``python/`` (:func:`~cdktf_lambda.packaging.zips.write_zip`): the same lock
    and target give a byte-identical zip on any machine and in any directory.
-5. **Cached by content address**: the zip is named after a hash of the lock's packages, the target, the
-   bytecode's interpreter and :data:`FORMAT_VERSION`; while that file exists no pip process is started and nothing
-   is printed. A build prints one progress line (:mod:`.progress`).
+5. **Cached by content address**: the zip is named after a hash of the lock's selection, the target, what was
+   excluded, the sdist recipe, the bytecode's interpreter and :data:`FORMAT_VERSION`; while that file exists no pip
+   process is started and nothing is printed. A build prints one progress line (:mod:`.progress`) with the largest
+   packages (:mod:`.package_sizes`).
+
+The zip depends only on the packages installed: the same resolved set from any lock format gives the same bytes.
 
 Offline builds: set ``CDKTF_LAMBDA_WHEELHOUSE`` to a directory of wheels (e.g. filled by
-:func:`~cdktf_lambda.packaging.pip.download_wheels`) and pip installs from it alone (``--no-index --find-links``).
+:func:`~cdktf_lambda.packaging.layer_install.download_wheels`) and pip installs from it alone
+(``--no-index --find-links``).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -37,9 +45,12 @@ from ..limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
 from .bytecode import LAYER_ROOT, Bytecode
 from .files import list_files
 from .hashing import base64_sha256
-from .locks import LockSection, read_lock, requirements_for, requirements_text
-from .pip import PipRunner, pip_install_command
-from .progress import ProgressLine
+from .layer_install import install_packages
+from .locks import LockFormat, ResolvedLock, exclude_packages, read_lock, requirements_for
+from .package_sizes import LARGEST, PackageSize, describe, package_sizes, read_sizes, record_owners, write_sizes
+from .pip import PipRunner
+from .progress import ProgressLine, progress_stream
+from .sdists import recipe_key
 from .target import Target
 from .zips import unzipped_size, write_zip
 
@@ -55,8 +66,8 @@ __all__ = [
 ]
 
 #: Bumped whenever the layer's content rules change (pip options, stripping, layout): old cache entries are unused.
-#: 2: bytecode.
-FORMAT_VERSION = "2"
+#: 3: bytecode for the target; locks of every format (the selection, exclude and the sdist recipe in the key).
+FORMAT_VERSION = "3"
 #: Lambda puts ``/opt/python`` on ``sys.path``; a layer's packages live under ``python/`` in its zip.
 LAYER_PREFIX = "python/"
 #: A directory of wheels to build from, offline (``pip --no-index --find-links DIR``).
@@ -72,16 +83,20 @@ INSTALLER_RECORDS: tuple[str, ...] = ("RECORD", "INSTALLER", "REQUESTED", "direc
 BYTECODE_EXCLUDES: tuple[str, ...] = ("__pycache__", "*.pyc", "*.pyo")
 
 
-def cache_key(lock: LockSection, target: Target, bytecode: Bytecode | None = None) -> str:
-    """Hex SHA-256 naming the layer built from ``lock`` for ``target`` (with ``bytecode``): changes exactly when
-    one of them does."""
+def cache_key(
+    lock: ResolvedLock, target: Target, excluded: Sequence[str] = (), bytecode: Bytecode | None = None
+) -> str:
+    """Hex SHA-256 naming the layer built from ``lock`` for ``target`` without ``excluded`` (with ``bytecode``):
+    changes exactly when any of them, or the recipe that builds sdist-only packages, does."""
     identity = {
         "format": FORMAT_VERSION,
         "bytecode": bytecode.identity if bytecode else None,
-        "lock_default_sha256": lock.sha256,
+        "lock_sha256": lock.sha256,
         "runtime": target.runtime,
         "architecture": target.architecture,
         "platforms": list(target.platforms),
+        "excluded": sorted(excluded),
+        "sdist_recipe": recipe_key(),
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
@@ -133,11 +148,18 @@ class BuiltLayer:
     target
         The platform it was built for.
     lock_file, lock_sha256
-        The lock, relative to the project directory, and the hash of its ``default`` section.
+        The lock, relative to the project directory, and the hash of its resolved selection.
     key
         The cache key (:func:`cache_key`).
     cached
         Whether the zip was already in the cache (no pip process was started).
+    lock_format, selection
+        ``"pipfile"``, ``"uv"``, ``"poetry"`` or ``"requirements"``, and the selection read from it (``categories``;
+        ``groups`` and ``extras``), as ``(option, names)`` pairs.
+    excluded
+        The packages left out (``exclude=``) that the lock selects for the target.
+    package_sizes
+        Every package with the bytes its files take in the layer, largest first.
     """
 
     path: Path
@@ -150,30 +172,62 @@ class BuiltLayer:
     lock_sha256: str
     key: str
     cached: bool
+    lock_format: LockFormat = "pipfile"
+    selection: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    excluded: tuple[str, ...] = ()
+    package_sizes: tuple[PackageSize, ...] = ()
+
+    @property
+    def largest_packages(self) -> tuple[PackageSize, ...]:
+        """The five largest packages."""
+        return self.package_sizes[:LARGEST]
 
 
 def _built(
-    dest: Path, unzipped: int, pins: tuple[str, ...], target: Target, lock: LockSection, key: str, *, cached: bool
+    dest: Path,
+    unzipped: int,
+    pins: tuple[str, ...],
+    target: Target,
+    lock: ResolvedLock,
+    key: str,
+    *,
+    cached: bool,
+    excluded: tuple[str, ...],
+    sizes: tuple[PackageSize, ...],
 ) -> BuiltLayer:
-    size = dest.stat().st_size
-    return BuiltLayer(dest, base64_sha256(dest), size, unzipped, pins, target, lock.path, lock.sha256, key, cached)
+    return BuiltLayer(
+        dest,
+        base64_sha256(dest),
+        dest.stat().st_size,
+        unzipped,
+        pins,
+        target,
+        lock.path,
+        lock.sha256,
+        key,
+        cached,
+        lock_format=lock.format,
+        selection=tuple((option, tuple(names)) for option, names in lock.selection.items()),
+        excluded=excluded,
+        package_sizes=sizes,
+    )
 
 
 def _mib(size: int) -> str:
     return f"{size / 2**20:.1f} MiB"
 
 
-def _check_limits(built: BuiltLayer, lock: LockSection, max_zip_bytes: int, max_unzipped_bytes: int) -> None:
+def _check_limits(built: BuiltLayer, lock: ResolvedLock, max_zip_bytes: int, max_unzipped_bytes: int) -> None:
     where = f"The dependency layer from {lock.path} for {built.target.label}"
     if built.size > max_zip_bytes:
         raise PackageTooLargeError(
             f"{where} is {_mib(built.size)} zipped; Lambda allows at most {_mib(max_zip_bytes)} for a direct upload. "
-            "Remove packages from the lock's default section."
+            "Leave packages out with exclude= (those the runtime provides, such as boto3 and botocore)."
         )
     if built.unzipped_size > max_unzipped_bytes:
         raise PackageTooLargeError(
             f"{where} is {_mib(built.unzipped_size)} unzipped; Lambda allows at most {_mib(max_unzipped_bytes)} "
-            "for a function and all its layers. Remove packages from the lock's default section."
+            "for a function and all its layers. Leave packages out with exclude= (those the runtime provides)."
         )
 
 
@@ -182,6 +236,12 @@ def build_layer(
     target: Target,
     cache_dir: str | os.PathLike[str],
     *,
+    lock_format: LockFormat | None = None,
+    categories: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    extras: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    check_python: bool = True,
     wheelhouse: str | os.PathLike[str] | None = None,
     max_zip_bytes: int = MAX_ZIP_BYTES,
     max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
@@ -194,11 +254,18 @@ def build_layer(
     Parameters
     ----------
     lock_file
-        A ``Pipfile.lock``; only its ``default`` section is installed.
+        A ``Pipfile.lock``, ``uv.lock``, ``poetry.lock`` or hashed requirements file (``*.txt``).
     target
         Runtime and architecture to build for.
     cache_dir
         Where layer zips are kept, by content address. A hit starts no pip process and prints nothing.
+    lock_format, categories, groups, extras
+        The format (default: by file name) and the selection: see :func:`~cdktf_lambda.packaging.locks.read_lock`.
+    exclude
+        Package names left out of the layer (e.g. those the runtime provides: ``boto3``, ``botocore``).
+    check_python
+        Refuse a lock resolved for another Python than the target's (see
+        :func:`~cdktf_lambda.packaging.locks.check_target`). Default: ``True``.
     wheelhouse
         Install from this directory of wheels only (``--no-index``). Default: ``$CDKTF_LAMBDA_WHEELHOUSE``, else the
         lock's index. Not part of the cache key: hashes pin every file, whichever source provides it.
@@ -207,7 +274,7 @@ def build_layer(
     log
         Where the progress line goes. Default: :func:`~cdktf_lambda.packaging.progress.progress_stream`.
     pip
-        Starts the pip process. Default: a :class:`~cdktf_lambda.packaging.pip.PipRunner`.
+        Starts the pip processes. Default: a :class:`~cdktf_lambda.packaging.pip.PipRunner`.
     bytecode
         Compile the installed packages for the target with these interpreters (``__pycache__`` beside each
         module, named under ``/opt/python``). Default: ``None`` (no bytecode; see
@@ -215,10 +282,13 @@ def build_layer(
 
     Raises
     ------
+    InvalidParameterError
+        A selection option the format does not have, a category/group/extra or an excluded name the lock does not
+        have.
     SourceError
-        The lock is missing, malformed, or selects no package for the target.
+        The lock is missing, malformed, unhashed, not for the target's Python, or selects no package for it.
     DependencyBuildError
-        pip failed (no wheel for the platform, hash mismatch, no network …).
+        pip failed (no wheel for the platform, hash mismatch, no network …), or sdist-only packages would compile.
     PackageTooLargeError
         The layer exceeds a Lambda quota.
 
@@ -227,53 +297,66 @@ def build_layer(
     >>> build_layer("lambda_src/Pipfile.lock", Target("python3.13", "arm64"), ".cdktf-lambda-cache")  # doctest: +SKIP
     BuiltLayer(path=PosixPath('.cdktf-lambda-cache/deps-python3.13-arm64-….zip'), …)
     """
-    lock = read_lock(lock_file)
-    packages = requirements_for(lock, target)
+    lock = read_lock(lock_file, lock_format=lock_format, categories=categories, groups=groups, extras=extras)
+    packages, excluded = exclude_packages(lock, requirements_for(lock, target, check_python=check_python), exclude)
     if not packages:
         raise SourceError(f"Nothing to install: no package of {lock.path!r} applies to {target.label}")
-    key = cache_key(lock, target, bytecode)
+    key = cache_key(lock, target, excluded, bytecode)
     cache = Path(cache_dir)
     dest = cache / f"deps-{target.runtime}-{target.architecture}-{key[:24]}.zip"
     pins = tuple(package.pin for package in packages)
 
     built: BuiltLayer | None = None
-    if dest.is_file():
+    sizes = read_sizes(dest) if dest.is_file() else None
+    if sizes is not None:
         try:
-            built = _built(dest, unzipped_size(dest), pins, target, lock, key, cached=True)
+            unzipped = unzipped_size(dest)
+            built = _built(dest, unzipped, pins, target, lock, key, cached=True, sizes=sizes, excluded=excluded)
         except zipfile.BadZipFile:
             dest.unlink(missing_ok=True)
     if built is None:
         if wheelhouse is None and os.environ.get(WHEELHOUSE_ENV):
             wheelhouse = os.environ[WHEELHOUSE_ENV]
-        step = ProgressLine(
-            f"building dependency layer for {target.label} from {lock.path} ({len(packages)} packages)", log
-        )
+        stream = log if log is not None else progress_stream()
+        for note in lock.notes:
+            stream.write(f"cdktf-lambda: note: {note}\n")
+        left_out = f"; excluded {', '.join(excluded)}" if excluded else ""
+        what = f"building dependency layer for {target.label} from {lock.path} ({len(packages)} packages{left_out})"
+        step = ProgressLine(what, stream)
         cache.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".deps-build-", dir=cache))
         try:
             site = work / "python"
-            requirements = work / "requirements.txt"
-            requirements.write_text(requirements_text(packages))
-            command = pip_install_command(
+            from_sdists = install_packages(
+                packages,
+                lock,
                 target,
                 site,
-                requirements,
-                index_urls=lock.index_urls,
+                work,
+                cache_dir=cache,
                 wheelhouse=Path(wheelhouse) if wheelhouse else None,
+                pip=pip,
             )
-            (pip or PipRunner()).run(command, f"install {lock.path} for {target.label}")
+            owners = record_owners(site)
             strip_tree(site)
             if bytecode is not None:
                 bytecode.compile_tree(site, LAYER_ROOT)
             files = list_files(site, prefix=LAYER_PREFIX, excludes=BYTECODE_EXCLUDES if bytecode is None else ())
+            sized = [(f.arcname.removeprefix(LAYER_PREFIX), f.path.stat().st_size) for f in files]
+            sizes = package_sizes(sized, owners)
+            write_sizes(dest, sizes)
             write_zip(files, dest)
-            unzipped = sum(f.path.stat().st_size for f in files)
+            unzipped = sum(size for _, size in sized)
         except BaseException:
             step.failed()
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        built = _built(dest, unzipped, pins, target, lock, key, cached=False)
-        step.done(f"{_mib(built.unzipped_size)} unzipped, {_mib(built.size)} zip")
+        built = _built(dest, unzipped, pins, target, lock, key, cached=False, sizes=sizes, excluded=excluded)
+        built_from = f"; built from sdists: {', '.join(from_sdists)}" if from_sdists else ""
+        step.done(
+            f"{_mib(built.unzipped_size)} unzipped, {_mib(built.size)} zip{built_from}; "
+            f"largest: {describe(built.package_sizes)}"
+        )
     _check_limits(built, lock, max_zip_bytes, max_unzipped_bytes)
     return built

@@ -15,41 +15,53 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..errors import DependencyBuildError
-from .locks import LockedPackage, read_lock, requirements_for, requirements_text
 from .target import Target
 
-__all__ = ["PipRunner", "download_wheels", "pip_download_command", "pip_install_command"]
+__all__ = ["PipRunner", "pip_command", "pip_download_command", "pip_install_command", "source_options"]
 
 _PIP_COMMON = ["--isolated", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", "--quiet"]
 
 
-class PipRunner:
-    """Runs pip commands; raises :class:`DependencyBuildError` with pip's last lines when one fails."""
+def pip_command(subcommand: str, *arguments: str) -> list[str]:
+    """``python -m pip <subcommand>`` on this interpreter, isolated from pip configuration, quiet."""
+    return [sys.executable, "-m", "pip", subcommand, *_PIP_COMMON, *arguments]
 
-    def run(self, command: Sequence[str], what: str) -> None:
+
+class PipRunner:
+    """Runs pip commands; raises :class:`DependencyBuildError` with pip's last lines when one fails.
+
+    pip runs without the ``PIP_*`` variables of this machine and with ``PIP_CONFIG_FILE`` set to the null device:
+    ``--isolated`` covers the main process, but the build-isolation subprocess that builds an sdist ignores it and
+    would read a machine-wide ``pip.conf``. Files are created under umask 022.
+    """
+
+    def run(self, command: Sequence[str], what: str, *, environment: Mapping[str, str] | None = None) -> None:
+        """Run ``command`` (``what`` names it in the error), with ``environment`` added to the variables."""
         env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
-        result = subprocess.run(list(command), capture_output=True, text=True, env=env, check=False)
+        env["PIP_CONFIG_FILE"] = os.devnull
+        env.update(environment or {})
+        result = subprocess.run(list(command), capture_output=True, text=True, env=env, check=False, umask=0o022)
         if result.returncode != 0:
-            output = (result.stderr or result.stdout).strip().splitlines()
+            output = f"{result.stdout}\n{result.stderr}".strip()
+            shown = (result.stderr or result.stdout).strip().splitlines()
             raise DependencyBuildError(
-                f"pip could not {what} (exit {result.returncode}). Every package needs a wheel for the target "
-                "platform (--only-binary=:all:, nothing is compiled). pip said:\n" + "\n".join(output[-25:])
+                f"pip could not {what} (exit {result.returncode}). pip said:\n" + "\n".join(shown[-25:]), output=output
             )
 
 
-def _source_options(index_urls: Sequence[str], wheelhouse: Path | None) -> list[str]:
+def source_options(index_urls: Sequence[str], wheelhouse: Path | None) -> list[str]:
+    """``--no-index --find-links WHEELHOUSE``, or the lock's indexes."""
     if wheelhouse is not None:
         return ["--no-index", "--find-links", str(wheelhouse)]
     urls = list(index_urls) or ["https://pypi.org/simple"]
     return ["--index-url", urls[0], *(option for url in urls[1:] for option in ("--extra-index-url", url))]
 
 
-def _target_options(target: Target) -> list[str]:
+def _target_options(target: Target, *, wheels_only: bool = True) -> list[str]:
     platforms = [option for tag in target.platforms for option in ("--platform", tag)]
     return [
         *platforms,
@@ -57,33 +69,9 @@ def _target_options(target: Target) -> list[str]:
         target.python_version,
         "--implementation",
         "cp",
-        "--only-binary=:all:",
+        *(["--only-binary=:all:"] if wheels_only else []),
         "--no-deps",
         "--require-hashes",
-    ]
-
-
-def _pip_command(
-    subcommand: str,
-    destination: list[str],
-    target: Target,
-    requirements_file: Path,
-    index_urls: Sequence[str],
-    wheelhouse: Path | None,
-    extra: Sequence[str] = (),
-) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "pip",
-        subcommand,
-        *_PIP_COMMON,
-        *destination,
-        *_target_options(target),
-        *extra,
-        *_source_options(index_urls, wheelhouse),
-        "--requirement",
-        str(requirements_file),
     ]
 
 
@@ -96,8 +84,13 @@ def pip_install_command(
     wheelhouse: Path | None = None,
 ) -> list[str]:
     """The pip command installing ``requirements_file`` for ``target`` into ``dest`` (see the module docstring)."""
-    return _pip_command(
-        "install", ["--target", str(dest)], target, requirements_file, index_urls, wheelhouse, ["--no-compile"]
+    return pip_command(
+        "install",
+        *("--target", str(dest)),
+        *_target_options(target),
+        "--no-compile",
+        *source_options(index_urls, wheelhouse),
+        *("--requirement", str(requirements_file)),
     )
 
 
@@ -108,32 +101,20 @@ def pip_download_command(
     *,
     index_urls: Sequence[str] = (),
     wheelhouse: Path | None = None,
+    build_constraints: Path | None = None,
 ) -> list[str]:
-    """The pip command downloading the wheels of ``requirements_file`` for ``target`` into ``dest``."""
-    return _pip_command("download", ["--dest", str(dest)], target, requirements_file, index_urls, wheelhouse)
+    """The pip command downloading the files of ``requirements_file`` for ``target`` into ``dest``.
 
-
-def download_wheels(
-    lock_file: str | os.PathLike[str],
-    target: Target,
-    dest: str | os.PathLike[str],
-    *,
-    wheelhouse: str | os.PathLike[str] | None = None,
-    pip: PipRunner | None = None,
-) -> tuple[LockedPackage, ...]:
-    """Download the locked wheels for ``target`` into ``dest`` (hashes verified), e.g. to build offline later.
-
-    Returns the packages selected for ``target``.
+    With ``build_constraints`` (the pinned build backends), a package without a wheel for ``target`` is downloaded
+    as its sdist (``--no-deps`` lets pip choose among wheels for another platform and sdists; a wheel for the target
+    always ranks first); without, wheels only.
     """
-    lock = read_lock(lock_file)
-    packages = requirements_for(lock, target)
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="cdktf-lambda-req-") as tmp:
-        requirements = Path(tmp) / "requirements.txt"
-        requirements.write_text(requirements_text(packages))
-        command = pip_download_command(
-            target, dest, requirements, index_urls=lock.index_urls, wheelhouse=Path(wheelhouse) if wheelhouse else None
-        )
-        (pip or PipRunner()).run(command, f"download the wheels of {lock.path} for {target.label}")
-    return packages
+    sdists = build_constraints is not None
+    return pip_command(
+        "download",
+        *("--dest", str(dest)),
+        *_target_options(target, wheels_only=not sdists),
+        *(("--build-constraint", str(build_constraints)) if sdists else ()),
+        *source_options(index_urls, wheelhouse),
+        *("--requirement", str(requirements_file)),
+    )

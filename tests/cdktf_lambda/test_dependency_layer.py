@@ -20,7 +20,7 @@ from cdktf_lambda import (
     SourceError,
     cdk,
 )
-from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV
+from cdktf_lambda.packaging.layer_build import METADATA_KEY, WHEELHOUSE_ENV
 from cdktf_lambda.paths import CACHE_DIR_ENV
 from stacks import AppStack, AppStackConfig
 from tests.conftest import only, resources, synth_json
@@ -31,6 +31,8 @@ pytestmark = pytest.mark.slow
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/test-role"
 LOCK = "lambda_src/Pipfile.lock"
+UV_LOCK = "tests/fixtures/locks/webapp/uv.lock"
+NOHASH = "tests/fixtures/locks/webapp/requirements-nohashes.txt"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -80,7 +82,8 @@ def test_first_synth_builds_the_layer_with_one_pip_run_and_one_progress_line(fir
     assert stderr.startswith(
         "cdktf-lambda: building dependency layer for python3.13/x86_64 from lambda_src/Pipfile.lock (14 packages)... "
     )
-    assert stderr.endswith(" MiB zip\n") and stderr.count("\n") == 1
+    assert " MiB zip; largest: pydantic-core " in stderr and stderr.count("\n") == 1
+    assert stderr.endswith(", ".join(str(p) for p in layer.largest_packages) + "\n")
 
 
 def test_second_synth_is_a_cache_hit_no_pip_process_and_nothing_printed(first_synth, capfd):
@@ -135,12 +138,49 @@ def test_an_arm64_layer_makes_its_function_arm64():
         ({"lock_file": ""}, InvalidParameterError, r"Invalid lock_file: ''. Allowed: the path of a Pipfile.lock"),
         ({"lock_file": "nowhere/Pipfile.lock"}, SourceError, r"Lock file not found: lock_file='nowhere/Pipfile.lock'"),
         ({"wheelhouse": "no/such/dir"}, InvalidParameterError, r"Invalid wheelhouse: 'no/such/dir'"),
+        ({"lock_format": "pdm"}, InvalidParameterError, r"Invalid lock_format: 'pdm'. Allowed: one of 'pipfile', "),
+        ({"groups": ["dev"]}, InvalidParameterError, r"Invalid groups: \['dev'\]. Allowed: only with lock_format 'uv'"),
+        ({"lock_file": UV_LOCK, "categories": ["default"]}, InvalidParameterError, r"Invalid categories: \['default'"),
+        ({"lock_file": UV_LOCK, "extras": ["server"]}, InvalidParameterError, r"Invalid extras: 'server'. .*cli, "),
+        ({"exclude": "boto3"}, InvalidParameterError, r"Invalid exclude: 'boto3'. Allowed: a list of package names"),
+        ({"exclude": ["boto3"]}, InvalidParameterError, r"Invalid exclude: 'boto3'. Allowed: names of packages in"),
+        ({"lock_file": NOHASH}, SourceError, r"(?s)has no hashes\..*pip-compile --generate-hashes"),
     ],
 )
 def test_bad_parameters_are_refused_before_any_build(kwargs, error, match):
     with started_processes() as commands, pytest.raises(error, match=match):
         layer_stack(**kwargs)
     assert commands == []
+
+
+def metadata(layer: DependencyLayer) -> dict:
+    """The layer's build record in its resource JSON (``cdktf.Testing.synth`` leaves out ``"//"`` objects)."""
+    return only(layer.layer.to_terraform()["resource"]["aws_lambda_layer_version"])["//"][METADATA_KEY]
+
+
+def test_a_uv_lock_layer_with_its_selection_and_exclusions_in_the_stack_json():
+    stack, layer = layer_stack(lock_file=UV_LOCK, extras=["cli"], exclude=["WebOb", "legacy-cgi"])
+    assert layer.lock_format == "uv" and layer.excluded == ("legacy-cgi", "webob")
+    assert "click==8.5.1" in layer.packages and not [p for p in layer.packages if p.startswith("webob")]
+    assert [p.name for p in layer.largest_packages][:2] == ["pydantic-core", "pydantic"]
+    assert metadata(layer) == {
+        "lock_file": UV_LOCK,
+        "lock_format": "uv",
+        "lock_sha256": layer.build.lock_sha256,
+        "groups": [],
+        "extras": ["cli"],
+        "exclude": ["legacy-cgi", "webob"],
+        "runtime": "python3.13",
+        "architecture": "x86_64",
+        "largest_packages": [{"name": p.name, "version": p.version, "bytes": p.size} for p in layer.largest_packages],
+    }
+
+
+def test_the_pipfile_lock_metadata_names_its_categories(first_synth):
+    _, layer, _, _ = first_synth
+    meta = metadata(layer)
+    assert (meta["lock_format"], meta["categories"], meta["exclude"]) == ("pipfile", ["default"], [])
+    assert "groups" not in meta and meta["largest_packages"][0]["name"] == "pydantic-core"
 
 
 # --- limits, checked by the function through .info -------------------------------------------------------------------

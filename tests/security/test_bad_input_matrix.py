@@ -13,6 +13,7 @@ import pytest
 
 from cdktf_lambda import (
     CdktfLambdaError,
+    DependencyLayer,
     ExecutionRole,
     HandlerNotFoundError,
     InvalidParameterError,
@@ -27,6 +28,7 @@ from cdktf_lambda import (
 
 ROLE = "arn:aws:iam::123456789012:role/practice-dev-api-server-role"
 LAYER = "arn:aws:lambda:us-east-1:123456789012:layer:deps:1"
+LOCKS = "tests/fixtures/locks/webapp"
 SERVER = {"function_name": "f", "package_zip_path": "a.zip", "package_zip_hash": "aA==", "execution_role_arn": ROLE}
 
 
@@ -67,6 +69,16 @@ def schedule(expression):
     def build(stack, _src):
         fn = LambdaFastapiServer(stack, "api", **SERVER)
         Schedule(stack, "s", rule_name="r", schedule_expression=expression, function=fn)
+
+    return build
+
+
+def layer(**overrides):
+    """A DependencyLayer over the lock fixture project (its uv.lock unless ``lock_file`` says otherwise)."""
+
+    def build(stack, _src):
+        kwargs = {"lock_file": f"{LOCKS}/uv.lock", "layer_name": "deps", **overrides}
+        DependencyLayer(stack, "deps", **kwargs)
 
     return build
 
@@ -156,6 +168,38 @@ CASES = {
     "unknown packaging_mode": (code(packaging_mode="docker"), InvalidParameterError, "packaging_mode"),
     "visibility timeout < 6 x timeout": (queue(120), InvalidParameterError, "visibility_timeout_seconds"),
     "bad schedule expression": (schedule("every 5 minutes"), InvalidParameterError, "schedule_expression"),
+    "unknown lock_format": (layer(lock_format="pdm"), InvalidParameterError, "lock_format"),
+    "lock file of no known name": (layer(lock_file=f"{LOCKS}/pyproject.toml"), InvalidParameterError, "lock_format"),
+    "missing lock file": (layer(lock_file="nowhere/uv.lock"), SourceError, "nowhere/uv.lock"),
+    "categories with a uv.lock": (layer(categories=["default"]), InvalidParameterError, "categories"),
+    "groups with a Pipfile.lock": (
+        layer(lock_file=f"{LOCKS}/Pipfile.lock", groups=["dev"]),
+        InvalidParameterError,
+        "groups",
+    ),
+    "unknown Pipfile category": (
+        layer(lock_file=f"{LOCKS}/Pipfile.lock", categories=["prod"]),
+        InvalidParameterError,
+        "categories",
+    ),
+    "unknown uv group": (layer(groups=["docs"]), InvalidParameterError, "groups"),
+    "unknown poetry extra": (
+        layer(lock_file=f"{LOCKS}/poetry.lock", extras=["server"]),
+        InvalidParameterError,
+        "extras",
+    ),
+    "exclude as a string": (layer(exclude="boto3"), InvalidParameterError, "exclude"),
+    "exclude a package not in the lock": (layer(exclude=["boto3"]), InvalidParameterError, "exclude"),
+    "requirements without hashes": (
+        layer(lock_file=f"{LOCKS}/requirements-nohashes.txt"),
+        SourceError,
+        "requirements-nohashes.txt",
+    ),
+    "Pipfile.lock of another Python": (
+        layer(lock_file=f"{LOCKS}/Pipfile.lock", runtime="python3.12"),
+        SourceError,
+        "Python 3.13",
+    ),
 }
 #: Cases whose failing construct comes after a valid one: only the failing construct's resources must be absent.
 ABSENT_TYPES = {

@@ -20,6 +20,7 @@ from cdktf_lambda import add_aws_provider as add_provider
 from cdktf_lambda.cli import main
 from cdktf_lambda.local.invoke import invoke
 from cdktf_lambda.packaging.layer_build import METADATA_KEY
+from cdktf_lambda.packaging.locks import read_lock
 from cdktf_lambda.packaging.target import local_target
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.layers import lock_without
@@ -169,6 +170,8 @@ def test_the_stack_json_tells_invoke_how_the_dependency_layer_was_built(app_out)
     (meta,) = [layer["//"][METADATA_KEY] for layer in layers if METADATA_KEY in layer["//"]]
     assert meta["lock_file"] == "lambda_src/Pipfile.lock"
     assert (meta["runtime"], meta["architecture"]) == ("python3.13", "x86_64")
+    assert (meta["lock_format"], meta["categories"], meta["exclude"]) == ("pipfile", ["default"], [])
+    assert meta["lock_sha256"] == read_lock(PROJECT_ROOT / "lambda_src" / "Pipfile.lock").sha256
 
 
 # --- isolation: only the zip, its layers and the standard library ----------------------------------------------------

@@ -1,4 +1,6 @@
-"""Lock → dependency layer zip: requirements, pip options, stripping, determinism, cache and limits (no jsii)."""
+"""Lock → dependency layer zip: pip options, stripping, determinism, cache and limits (no jsii).
+
+Reading each lock format is tested in ``locks/``; the formats against each other in ``test_layer_formats.py``."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from cdktf_lambda.errors import DependencyBuildError, InvalidParameterError, PackageTooLargeError, SourceError
 from cdktf_lambda.packaging import base64_sha256
 from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV, build_layer, cache_key, strip_tree
-from cdktf_lambda.packaging.locks import read_lock, requirements_for, requirements_text
+from cdktf_lambda.packaging.locks import read_lock
 from cdktf_lambda.packaging.pip import pip_install_command
 from cdktf_lambda.packaging.target import Target
 from tests.fixtures.layers import LAMBDA_LOCK, lock_without, pip_runs, session_wheelhouse, started_processes
@@ -43,72 +45,6 @@ def write_lock(path: Path, default: dict, **extra) -> Path:
     meta = {"sources": [{"url": "https://pypi.org/simple"}]}
     path.write_text(json.dumps({"_meta": meta, "default": default, **extra}))
     return path
-
-
-# --- lock → requirements -------------------------------------------------------------------------------------------
-
-
-def test_reads_only_the_default_section_of_the_lambda_lock():
-    lock = read_lock(LAMBDA_LOCK)
-    assert RUNTIME_PACKAGES <= {p.name for p in lock.packages}
-    assert not {"cdktf", "pytest", "moto", "boto3", "uvicorn"} & {p.name for p in lock.packages}
-    assert lock.path == "lambda_src/Pipfile.lock"
-    assert lock.index_urls == ("https://pypi.org/simple",)
-    assert all(p.hashes and all(h.startswith("sha256:") for h in p.hashes) for p in lock.packages)
-
-
-def test_dev_packages_never_reach_the_requirements(tmp_path):
-    entry = {"version": "==1.0", "hashes": ["sha256:" + "a" * 64]}
-    lock = read_lock(write_lock(tmp_path / "Pipfile.lock", {"runtime-pkg": entry}, develop={"pytest": entry}))
-    assert requirements_text(requirements_for(lock, Target())) == f"runtime-pkg==1.0 --hash=sha256:{'a' * 64}\n"
-
-
-@pytest.mark.parametrize(
-    ("markers", "target", "selected"),
-    [
-        ("python_version < '3.13'", Target("python3.13"), False),
-        ("python_version < '3.13'", Target("python3.12"), True),
-        ("platform_machine == 'aarch64'", Target("python3.13", "arm64"), True),
-        ("platform_machine == 'aarch64'", Target("python3.13", "x86_64"), False),
-        ("sys_platform == 'win32'", Target(), False),
-        ("python_version >= '3.10' and python_full_version < '4.0.0'", Target(), True),
-    ],
-)
-def test_markers_are_evaluated_for_the_target_not_this_machine(tmp_path, markers, target, selected):
-    entry = {"version": "==1.0", "hashes": ["sha256:" + "b" * 64], "markers": markers}
-    lock = read_lock(write_lock(tmp_path / "Pipfile.lock", {"pkg": entry}))
-    assert bool(requirements_for(lock, target)) is selected
-
-
-@pytest.mark.parametrize(
-    ("entry", "match"),
-    [
-        ({"version": "==1.0"}, "not a hashed registry pin"),
-        ({"hashes": ["sha256:" + "c" * 64]}, "not a hashed registry pin"),
-        ({"version": ">=1.0", "hashes": ["sha256:" + "c" * 64]}, "not a hashed registry pin"),
-        ({"git": "https://example.invalid/x.git", "ref": "abc"}, "git, path, file and editable entries"),
-        ({"path": ".", "editable": True}, "git, path, file and editable entries"),
-    ],
-)
-def test_lock_entries_that_cannot_be_built_for_lambda_are_refused(tmp_path, entry, match):
-    with pytest.raises(SourceError, match=match):
-        read_lock(write_lock(tmp_path / "Pipfile.lock", {"pkg": entry}))
-
-
-@pytest.mark.parametrize(
-    ("content", "match"),
-    [
-        (None, "Lock file not found"),
-        ("{not json", "is not a Pipfile.lock"),
-        ('{"develop": {}}', "has no 'default' section"),
-    ],
-)
-def test_a_missing_or_malformed_lock_is_a_clear_error(tmp_path, content, match):
-    path = tmp_path / "Pipfile.lock"
-    if content is not None:
-        path.write_text(content)
-    with pytest.raises(SourceError, match=match):
-        read_lock(path)
 
 
 @pytest.mark.parametrize(
@@ -149,7 +85,8 @@ def test_a_package_without_a_wheel_for_the_platform_fails_with_pip_s_reason(tmp_
     empty = tmp_path / "no-wheels"
     empty.mkdir()
     log = io.StringIO()
-    expected = r"(?s)pip could not install.*needs a wheel.*No matching distribution"
+    expected = r"(?s)^annotated-doc==0.0.7 of lambda_src/Pipfile.lock has neither a wheel for python3.13/x86_64 nor an "
+    expected += r"sdist: .*No matching distribution"
     with pytest.raises(DependencyBuildError, match=expected):
         build_layer(LAMBDA_LOCK, Target(), tmp_path / "cache", wheelhouse=empty, log=log)
     assert log.getvalue().endswith("failed\n")
@@ -251,17 +188,19 @@ def test_a_second_build_is_a_cache_hit_without_pip_and_silent(x86_build):
     assert again.unzipped_size == x86_build.unzipped_size
 
 
-def test_the_cache_key_follows_the_default_section_and_the_target_only(tmp_path):
+def test_the_cache_key_follows_the_selection_the_target_and_what_is_excluded(tmp_path):
     base = json.loads(LAMBDA_LOCK.read_text())
     key = cache_key(read_lock(LAMBDA_LOCK), Target())
 
     dev_changed = {**base, "develop": {"pytest": {"version": "==8.0", "hashes": ["sha256:" + "d" * 64]}}}
     dev_changed["_meta"] = {**base["_meta"], "hash": {"sha256": "0" * 64}}
     (tmp_path / "dev.lock").write_text(json.dumps(dev_changed, indent=2))
-    assert cache_key(read_lock(tmp_path / "dev.lock"), Target()) == key
+    assert cache_key(read_lock(tmp_path / "dev.lock", lock_format="pipfile"), Target()) == key
 
     fewer = lock_without({"mangum"}, tmp_path / "fewer.lock")
-    assert cache_key(read_lock(fewer), Target()) != key
+    assert cache_key(read_lock(fewer, lock_format="pipfile"), Target()) != key
+    assert cache_key(read_lock(LAMBDA_LOCK, categories=["default", "develop"]), Target()) != key
+    assert cache_key(read_lock(LAMBDA_LOCK), Target(), excluded=["mangum"]) != key
     assert cache_key(read_lock(LAMBDA_LOCK), Target("python3.12")) != key
     assert cache_key(read_lock(LAMBDA_LOCK), Target("python3.13", "arm64")) != key
 
