@@ -119,7 +119,7 @@ def test_the_dependency_layer_cache_key_names_the_bytecode_interpreter(host_comp
     other = Compiler(HOST.command, "cpython-3.13.9-f30d0d0a")
     keys = {
         cache_key(lock, target),
-        cache_key(lock, target, Bytecode((HOST,))),
-        cache_key(lock, target, Bytecode((other,))),
+        cache_key(lock, target, bytecode=Bytecode((HOST,))),
+        cache_key(lock, target, bytecode=Bytecode((other,))),
     }
     assert len(keys) == 3
