@@ -21,18 +21,24 @@ Fixes:
   (an empty ``TargetArn`` in an update removes it). Nothing is ever sent to the queue:
   moto does not invoke functions.
 
+More fixes, for the production options of a function (SnapStart, logging config, ephemeral storage, event invoke
+configs per qualifier, recursion config), live in the sibling :mod:`cdktf_lambda.local.moto_fidelity`, loaded by
+path and registered in :data:`PATCHES` too.
+
 This file is run as a script, by path (:data:`cdktf_lambda.local.moto.ENTRY_SCRIPT`): it imports nothing of
-``cdktf_lambda``, so it needs only moto and works from any working directory and with any interpreter that has
-``moto[server]``.
+``cdktf_lambda`` as a package (its sibling is loaded by file path), so it needs only moto and works from any working
+directory and with any interpreter that has ``moto[server]``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 #: If set to a PID, the server exits as soon as that process is gone (used by test
 #: fixtures so a killed test run cannot leave an orphan server behind).
@@ -106,9 +112,18 @@ def _dead_letter_config(value: object) -> dict[str, str] | None:
     return None
 
 
+def _sibling_patches(module: str = "moto_fidelity") -> dict:
+    """The ``FIDELITY_PATCHES`` of a sibling module, loaded by file path (no package import)."""
+    spec = importlib.util.spec_from_file_location(f"_cdktf_lambda_{module}", Path(__file__).with_name(f"{module}.py"))
+    loaded = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(loaded)  # type: ignore[union-attr]
+    return dict(loaded.FIDELITY_PATCHES)
+
+
 PATCHES = {
     "sqs-compact-redrive-policy": _compact_sqs_redrive_policy,
     "lambda-dead-letter-config": _lambda_dead_letter_config,
+    **_sibling_patches(),
 }
 
 

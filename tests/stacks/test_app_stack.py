@@ -204,7 +204,7 @@ def test_cron_server_runs_on_a_scheduler_schedule_in_madrid_time(app_stack):
     assert target["dead_letter_config"] == {"arn": f"${{aws_sqs_queue.{dlq_id}.arn}}"}
     # account and region are Terraform expressions (split from the alias ARN); JSON once Terraform resolves them.
     event = json.loads(re.sub(r"\$\{[^}]*\}", "resolved", target["input"]))
-    assert "element(split(\":\", aws_lambda_alias." in target["input"]
+    assert 'element(split(":", aws_lambda_alias.' in target["input"]
     assert (event["source"], event["detail-type"], event["detail"]) == ("aws.scheduler", "Scheduled Event", "{}")
     assert (event["time"], event["resources"]) == ("<aws.scheduler.scheduled-time>", ["<aws.scheduler.schedule-arn>"])
     (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "invoke"]
