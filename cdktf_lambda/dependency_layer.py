@@ -13,6 +13,7 @@ from .package_info import LayerInfo
 from .packaging.layer_build import METADATA_KEY, WHEELHOUSE_ENV, BuiltLayer, build_layer
 from .packaging.target import Target
 from .paths import cache_dir, resolve
+from .s3_artifacts import DEFAULT_S3_PREFIX, add_artifact_object, max_zip_bytes, validate_s3_options
 from .tokens import is_token
 
 __all__ = ["DependencyLayer"]
@@ -50,6 +51,9 @@ class DependencyLayer(cdk.Construct):
     wheelhouse
         Build offline from this directory of wheels (``pip --no-index --find-links``). Default:
         ``$CDKTF_LAMBDA_WHEELHOUSE``, else the lock's package index.
+    store_on_s3, s3_bucket, s3_prefix
+        Upload the zip as an ``aws_s3_object`` ``<s3_prefix><zip name>`` and publish the layer from S3 (zips up to
+        250 MB; 50 MB without). Defaults: ``False``, none, ``"builds/"``.
 
     Attributes
     ----------
@@ -88,6 +92,9 @@ class DependencyLayer(cdk.Construct):
         architecture: Architecture = "x86_64",
         description: str | None = None,
         wheelhouse: str | os.PathLike[str] | None = None,
+        store_on_s3: bool = False,
+        s3_bucket: str | None = None,
+        s3_prefix: str = DEFAULT_S3_PREFIX,
     ) -> None:
         super().__init__(scope, id_)
         # 1. defaults
@@ -105,6 +112,7 @@ class DependencyLayer(cdk.Construct):
             raise InvalidParameterError("runtime", runtime, "a literal runtime (the layer is built at synth)")
         if wheelhouse is not None and not resolve(wheelhouse).is_dir():
             raise InvalidParameterError("wheelhouse", str(wheelhouse), "an existing directory of wheels")
+        validate_s3_options(store_on_s3, s3_bucket, s3_prefix)
 
         # 3. derived values: the zip (built, or found in the cache)
         target = Target(runtime, architecture)
@@ -113,6 +121,7 @@ class DependencyLayer(cdk.Construct):
             target,
             cache_dir(),
             wheelhouse=resolve(wheelhouse) if wheelhouse is not None else None,
+            max_zip_bytes=max_zip_bytes(store_on_s3),
         )
         self.build = built
         self.lock_file = built.lock_file
@@ -126,11 +135,24 @@ class DependencyLayer(cdk.Construct):
         # 4. child resources
         self.asset = cdk.TerraformAsset(self, "asset", path=str(built.path), type=cdk.AssetType.FILE)
         self.zip_path: str = self.asset.path
+        self.s3_object, (s3_location_bucket, s3_key) = (
+            add_artifact_object(
+                self,
+                bucket=s3_bucket,  # type: ignore[arg-type]
+                key=f"{s3_prefix}{built.path.name}",
+                source=self.zip_path,
+                source_hash=self.zip_hash,
+            )
+            if store_on_s3
+            else (None, (None, None))
+        )
         self.layer = cdk.LambdaLayerVersion(
             self,
             "layer",
             layer_name=layer_name,
-            filename=self.zip_path,
+            filename=None if store_on_s3 else self.zip_path,
+            s3_bucket=s3_location_bucket,
+            s3_key=s3_key,
             source_code_hash=self.zip_hash,
             compatible_runtimes=[runtime],
             compatible_architectures=[architecture],

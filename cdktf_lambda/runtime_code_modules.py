@@ -14,6 +14,7 @@ from .package_info import LayerInfo, PackageInfo
 from .packaging.files import list_files
 from .packaging.handlers import find_handler
 from .paths import resolve
+from .s3_artifacts import DEFAULT_S3_PREFIX, validate_s3_options
 
 __all__ = ["RuntimeCodeModules", "SEED_FUNCTIONS", "SEED_RUNTIME_MODULES"]
 
@@ -47,6 +48,9 @@ class RuntimeCodeModules(cdk.Construct):
         Runtimes the layers declare. Default: ``("python3.13",)``.
     compatible_architectures
         Architectures the layers declare. Default: ``("x86_64", "arm64")``: runtime modules are plain Python.
+    store_on_s3, s3_bucket, s3_prefix
+        Store every zip (functions and layers) on S3 and deploy from there; see :class:`LambdaPythonPackage`.
+        Defaults: ``False``, none, ``"builds/"``.
 
     Attributes
     ----------
@@ -74,8 +78,13 @@ class RuntimeCodeModules(cdk.Construct):
         name_prefix: str = "",
         compatible_runtimes: Sequence[Runtime] = ("python3.13",),
         compatible_architectures: Sequence[Architecture] = ("x86_64", "arm64"),
+        store_on_s3: bool = False,
+        s3_bucket: str | None = None,
+        s3_prefix: str = DEFAULT_S3_PREFIX,
     ) -> None:
         super().__init__(scope, id_)
+        validate_s3_options(store_on_s3, s3_bucket, s3_prefix)
+        self._s3 = {"store_on_s3": store_on_s3, "s3_bucket": s3_bucket, "s3_prefix": s3_prefix}
         if source_base_path is None or (isinstance(source_base_path, str) and not source_base_path.strip()):
             raise InvalidParameterError("source_base_path", source_base_path, "a path to the Lambda source directory")
         base = resolve(source_base_path)
@@ -144,6 +153,7 @@ class RuntimeCodeModules(cdk.Construct):
                     kind="layer",
                     packaging_mode=packaging_mode,
                     output_dir=output_dir,
+                    **self._s3,
                 )
             )
             for module in runtime_modules
@@ -151,7 +161,12 @@ class RuntimeCodeModules(cdk.Construct):
         function_packages = {
             function: self._track(
                 LambdaPythonPackage(
-                    self, function, source_dir=base / function, packaging_mode=packaging_mode, output_dir=output_dir
+                    self,
+                    function,
+                    source_dir=base / function,
+                    packaging_mode=packaging_mode,
+                    output_dir=output_dir,
+                    **self._s3,
                 )
             )
             for function in functions
@@ -162,7 +177,9 @@ class RuntimeCodeModules(cdk.Construct):
                 self,
                 f"{module}_layer",
                 layer_name=f"{name_prefix}{module.replace('_', '-')}",
-                filename=package.zip_path,
+                filename=None if package.info.s3_key else package.zip_path,
+                s3_bucket=package.info.s3_bucket,
+                s3_key=package.info.s3_key,
                 source_code_hash=package.zip_hash,
                 compatible_runtimes=list(compatible_runtimes),
                 compatible_architectures=list(compatible_architectures),

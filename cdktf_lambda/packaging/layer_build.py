@@ -163,7 +163,8 @@ def _check_limits(built: BuiltLayer, lock: LockSection, max_zip_bytes: int, max_
     if built.size > max_zip_bytes:
         raise PackageTooLargeError(
             f"{where} is {_mib(built.size)} zipped; Lambda allows at most {_mib(max_zip_bytes)} for a direct upload. "
-            "Remove packages from the lock's default section."
+            "Pass store_on_s3=True (with s3_bucket=) to deploy it from S3, or remove packages from the lock's "
+            "default section."
         )
     if built.unzipped_size > max_unzipped_bytes:
         raise PackageTooLargeError(
