@@ -92,6 +92,8 @@ class Schedule(cdk.Construct):
     dead_letter_arn
         Scheduler only: the SQS queue that keeps events Scheduler could not deliver; the role may send to it.
         Default: a queue ``<rule_name>-dlq`` created here.
+    kms_key_arn
+        Scheduler only: customer managed KMS key encrypting the schedule's target input. Default: an AWS owned key.
 
     Attributes
     ----------
@@ -120,6 +122,7 @@ class Schedule(cdk.Construct):
         maximum_retry_attempts: int | None = None,
         maximum_event_age_in_seconds: int | None = None,
         dead_letter_arn: str | None = None,
+        kms_key_arn: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         scheduler = schedule_expression_timezone is not None
@@ -132,6 +135,7 @@ class Schedule(cdk.Construct):
             "maximum_retry_attempts": maximum_retry_attempts,
             "maximum_event_age_in_seconds": maximum_event_age_in_seconds,
             "dead_letter_arn": dead_letter_arn,
+            "kms_key_arn": kms_key_arn,
         }
         for parameter, value in scheduler_only.items():
             if value is not None and not scheduler:
@@ -175,6 +179,7 @@ class Schedule(cdk.Construct):
                 if maximum_event_age_in_seconds is None
                 else maximum_event_age_in_seconds,
                 dead_letter_arn=dead_letter_arn,
+                kms_key_arn=kms_key_arn,
                 tags=tags,
             )
             return

@@ -109,6 +109,7 @@ def add_scheduler_schedule(
     maximum_retry_attempts: int,
     maximum_event_age_in_seconds: int,
     dead_letter_arn: str | None,
+    kms_key_arn: str | None,
     tags: Any,
 ) -> tuple[Any, Any, Any, Any]:
     """The schedule, its role, the role's policy and the dead-letter queue it created (``None`` if given)."""
@@ -155,6 +156,7 @@ def add_scheduler_schedule(
         schedule_expression=schedule_expression,
         schedule_expression_timezone=timezone,
         state="ENABLED" if enabled else "DISABLED",
+        kms_key_arn=kms_key_arn,
         flexible_time_window=window,
         target=cdk.SchedulerScheduleTarget(
             arn=target_arn,

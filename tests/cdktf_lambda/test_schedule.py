@@ -191,6 +191,7 @@ def test_scheduler_refusals_name_the_parameter(options, message):
     ("options", "parameter"),
     [
         ({"flexible_time_window_minutes": 10}, "flexible_time_window_minutes"),
+        ({"kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k"}, "kms_key_arn"),
         ({"maximum_retry_attempts": 1}, "maximum_retry_attempts"),
         ({"dead_letter_arn": "arn:aws:sqs:us-east-1:123456789012:dlq"}, "dead_letter_arn"),
         ({"schedule_expression": "at(2027-01-31T09:30:00)"}, "schedule_expression"),
@@ -214,3 +215,8 @@ def test_the_rule_invokes_the_alias_and_its_permission_is_scoped_to_it():
     assert (
         only(resources(synthesized, "aws_lambda_permission"))["qualifier"] == f"${{aws_lambda_alias.{alias_id}.name}}"
     )
+
+
+def test_scheduler_kms_key():
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    assert only(resources(_scheduler(kms_key_arn=key), "aws_scheduler_schedule"))["kms_key_arn"] == key
