@@ -75,14 +75,17 @@ def add_function_extras(
         )
     event_invoke_config = None
     if options.has_async_config:
-        destinations = {
-            key: value
-            for key, value in (
-                ("on_success", options.destination_on_success),
-                ("on_failure", options.destination_on_failure),
-            )
-            if value is not None
+        on = {
+            "on_success": (
+                options.destination_on_success,
+                cdk.LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess,
+            ),
+            "on_failure": (
+                options.destination_on_failure,
+                cdk.LambdaFunctionEventInvokeConfigDestinationConfigOnFailure,
+            ),
         }
+        destinations = {key: block(destination=arn) for key, (arn, block) in on.items() if arn is not None}
         event_invoke_config = cdk.LambdaFunctionEventInvokeConfig(
             scope,
             "event_invoke_config",
@@ -91,18 +94,7 @@ def add_function_extras(
             qualifier=alias.name if alias is not None else None,
             maximum_retry_attempts=options.maximum_retry_attempts,
             maximum_event_age_in_seconds=options.maximum_event_age_in_seconds,
-            destination_config=cdk.LambdaFunctionEventInvokeConfigDestinationConfig(
-                on_success=cdk.LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess(
-                    destination=destinations["on_success"]
-                )
-                if "on_success" in destinations
-                else None,
-                on_failure=cdk.LambdaFunctionEventInvokeConfigDestinationConfigOnFailure(
-                    destination=destinations["on_failure"]
-                )
-                if "on_failure" in destinations
-                else None,
-            )
+            destination_config=cdk.LambdaFunctionEventInvokeConfigDestinationConfig(**destinations)
             if destinations
             else None,
             depends_on=depends_on or None,

@@ -1,8 +1,12 @@
-"""moto patches for the production options of a function: moto answers as AWS does where a difference would show
+"""moto patches for a function's configuration: moto answers as AWS does where a difference would show
 as Terraform drift or a failed apply. Imported by :mod:`cdktf_lambda.local.moto_entry` after its ``sys.path`` fix,
 registered in its ``PATCHES``; like those, each applies only if moto still has the shape it patches, and reports
 ``applied`` or ``skipped: <why>``.
 
+* ``lambda-dead-letter-config``: moto (5.2) ignores ``DeadLetterConfig`` in ``CreateFunction`` /
+  ``UpdateFunctionConfiguration`` and never returns it from ``GetFunction``, so a function with
+  ``dead_letter_config`` re-plans an in-place update on every plan. The patch stores the ``TargetArn`` and returns it
+  as AWS does (an empty ``TargetArn`` in an update removes it). Nothing is ever sent to the queue.
 * ``lambda-function-settings``: moto (5.2) answers ``SnapStart: {ApplyOn: None}`` whatever was configured, never
   returns ``LoggingConfig`` and ignores ``EphemeralStorage`` in ``UpdateFunctionConfiguration``. AWS returns the
   configured ``SnapStart.ApplyOn`` (``OptimizationStatus`` ``On`` on published versions, ``Off`` on ``$LATEST``),
@@ -42,43 +46,85 @@ def _logging_config(value: Any, function_name: str) -> dict[str, str]:
     return config
 
 
-def _lambda_function_settings() -> str:
+def _lacks(owner: Any, names: tuple[str, ...]) -> bool:
+    """True when moto no longer has the shape a patch expects (then the patch is skipped, not half-applied)."""
+    return owner is None or not all(callable(getattr(owner, name, None)) for name in names)
+
+
+def _wrap_lambda_function(on_init: Any, on_get: Any, on_update: Any) -> str:
+    """Wrap ``LambdaFunction``'s constructor, ``get_configuration`` and ``update_configuration`` with hooks:
+    ``on_init(function, spec)``, ``on_get(function, config)`` (changes the answer), ``on_update(function, updates)``."""
     from moto.awslambda import models
 
     cls = getattr(models, "LambdaFunction", None)
-    needed = ("__init__", "get_configuration", "update_configuration")
-    if cls is None or not all(callable(getattr(cls, name, None)) for name in needed):
+    if _lacks(cls, ("__init__", "get_configuration", "update_configuration")):
         return "skipped: moto.awslambda.models.LambdaFunction does not have the expected methods"
     original_init, original_get, original_update = cls.__init__, cls.get_configuration, cls.update_configuration
 
     def __init__(self, account_id, spec, region, *args, **kwargs):  # type: ignore[no-untyped-def]
         original_init(self, account_id, spec, region, *args, **kwargs)
-        self.snap_start_apply_on = (spec.get("SnapStart") or {}).get("ApplyOn") or "None"
-        self.logging_config = _logging_config(spec.get("LoggingConfig"), self.function_name)
+        on_init(self, spec)
 
     def get_configuration(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         config = original_get(self, *args, **kwargs)
-        apply_on = getattr(self, "snap_start_apply_on", "None")
-        published = str(getattr(self, "version", "$LATEST")) != "$LATEST"
-        status = "On" if apply_on == "PublishedVersions" and published else "Off"
-        config["SnapStart"] = {"ApplyOn": apply_on, "OptimizationStatus": status}
-        logging_config = getattr(self, "logging_config", None) or _logging_config(None, self.function_name)
-        config["LoggingConfig"] = dict(logging_config)
+        on_get(self, config)
         return config
 
     def update_configuration(self, config_updates, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if "SnapStart" in config_updates:
-            self.snap_start_apply_on = (config_updates["SnapStart"] or {}).get("ApplyOn") or "None"
-        if "LoggingConfig" in config_updates:
-            self.logging_config = _logging_config(config_updates["LoggingConfig"], self.function_name)
-        if "EphemeralStorage" in config_updates:
-            self.ephemeral_storage = config_updates["EphemeralStorage"]["Size"]
+        on_update(self, config_updates)
         return original_update(self, config_updates, *args, **kwargs)
 
     cls.__init__ = __init__
     cls.get_configuration = get_configuration
     cls.update_configuration = update_configuration
     return "applied"
+
+
+def _dead_letter_config(value: object) -> dict[str, str] | None:
+    """``{"TargetArn": arn}`` as AWS keeps it; None when absent or emptied (``TargetArn: ""``)."""
+    if isinstance(value, dict) and value.get("TargetArn"):
+        return {"TargetArn": str(value["TargetArn"])}
+    return None
+
+
+def _lambda_dead_letter_config() -> str:
+    def on_init(function, spec):  # type: ignore[no-untyped-def]
+        function.dead_letter_config = _dead_letter_config(spec.get("DeadLetterConfig"))
+
+    def on_get(function, config):  # type: ignore[no-untyped-def]
+        dead_letter_config = getattr(function, "dead_letter_config", None)
+        if dead_letter_config and "DeadLetterConfig" not in config:
+            config["DeadLetterConfig"] = dict(dead_letter_config)
+
+    def on_update(function, updates):  # type: ignore[no-untyped-def]
+        if "DeadLetterConfig" in updates:
+            function.dead_letter_config = _dead_letter_config(updates["DeadLetterConfig"])
+
+    return _wrap_lambda_function(on_init, on_get, on_update)
+
+
+def _lambda_function_settings() -> str:
+    def on_init(function, spec):  # type: ignore[no-untyped-def]
+        function.snap_start_apply_on = (spec.get("SnapStart") or {}).get("ApplyOn") or "None"
+        function.logging_config = _logging_config(spec.get("LoggingConfig"), function.function_name)
+
+    def on_get(function, config):  # type: ignore[no-untyped-def]
+        apply_on = getattr(function, "snap_start_apply_on", "None")
+        published = str(getattr(function, "version", "$LATEST")) != "$LATEST"
+        status = "On" if apply_on == "PublishedVersions" and published else "Off"
+        config["SnapStart"] = {"ApplyOn": apply_on, "OptimizationStatus": status}
+        logging_config = getattr(function, "logging_config", None) or _logging_config(None, function.function_name)
+        config["LoggingConfig"] = dict(logging_config)
+
+    def on_update(function, updates):  # type: ignore[no-untyped-def]
+        if "SnapStart" in updates:
+            function.snap_start_apply_on = (updates["SnapStart"] or {}).get("ApplyOn") or "None"
+        if "LoggingConfig" in updates:
+            function.logging_config = _logging_config(updates["LoggingConfig"], function.function_name)
+        if "EphemeralStorage" in updates:
+            function.ephemeral_storage = updates["EphemeralStorage"]["Size"]
+
+    return _wrap_lambda_function(on_init, on_get, on_update)
 
 
 def _lambda_event_invoke_config() -> str:
@@ -89,7 +135,7 @@ def _lambda_event_invoke_config() -> str:
     response_cls = getattr(responses, "LambdaResponse", None)
     config_cls = getattr(models, "EventInvokeConfig", None)
     needed = ("put_function_event_invoke_config", "get_function_event_invoke_config")
-    if response_cls is None or config_cls is None or not all(hasattr(response_cls, n) for n in needed):
+    if config_cls is None or _lacks(response_cls, needed):
         return "skipped: moto.awslambda.responses.LambdaResponse has no event invoke config methods"
 
     def target(self):  # type: ignore[no-untyped-def]
@@ -144,7 +190,7 @@ def _lambda_recursion_config() -> str:
 
     response_cls = getattr(responses, "LambdaResponse", None)
     paths = getattr(urls, "url_paths", None)
-    if response_cls is None or not isinstance(paths, dict) or not hasattr(response_cls, "dispatch"):
+    if not isinstance(paths, dict) or _lacks(response_cls, ("dispatch",)):
         return "skipped: moto.awslambda has no LambdaResponse.dispatch or url_paths"
     if hasattr(response_cls, "put_function_recursion_config"):
         return "skipped: moto implements the recursion config itself now"
@@ -179,8 +225,7 @@ def _lambda_event_source_mapping_qualifier() -> str:
     from moto.awslambda import models
 
     backend_cls = getattr(models, "LambdaBackend", None)
-    needed = ("create_event_source_mapping", "update_event_source_mapping")
-    if backend_cls is None or not all(callable(getattr(backend_cls, name, None)) for name in needed):
+    if _lacks(backend_cls, ("create_event_source_mapping", "update_event_source_mapping")):
         return "skipped: moto.awslambda.models.LambdaBackend has no event source mapping methods"
     original_create, original_update = backend_cls.create_event_source_mapping, backend_cls.update_event_source_mapping
 
@@ -213,6 +258,7 @@ def _lambda_event_source_mapping_qualifier() -> str:
 
 #: Registered in :data:`cdktf_lambda.local.moto_entry.PATCHES`.
 FIDELITY_PATCHES = {
+    "lambda-dead-letter-config": _lambda_dead_letter_config,
     "lambda-function-settings": _lambda_function_settings,
     "lambda-event-invoke-config": _lambda_event_invoke_config,
     "lambda-recursion-config": _lambda_recursion_config,

@@ -53,7 +53,7 @@ MOTO_WORKAROUNDS = {
     "lambda-dead-letter-config": (
         "Lambda DeadLetterConfig: moto 5.2 drops it on CreateFunction/UpdateFunctionConfiguration and never "
         "returns it. Unpatched, a function with dead_letter_config re-plans an update forever (the app's "
-        "cron_server now uses an on-failure destination instead). Patched in cdktf_lambda/local/moto_entry.py."
+        "cron_server now uses an on-failure destination instead). Patched in cdktf_lambda/local/moto_fidelity.py."
     ),
     "lambda-function-settings": (
         "Lambda SnapStart/LoggingConfig/EphemeralStorage: moto 5.2 answers SnapStart ApplyOn=None whatever was set, "

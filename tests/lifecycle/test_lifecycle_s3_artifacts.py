@@ -44,16 +44,15 @@ def _synth(outdir: Path, source: Path) -> Path:
 
 
 def test_functions_and_layers_deploy_from_s3(
-    tmp_path: Path, cli_config: Path, moto: MotoServer, capsys: pytest.CaptureFixture
+    tmp_path: Path, cli_config: Path, moto: MotoServer, make_source, capsys: pytest.CaptureFixture
 ) -> None:
-    source = tmp_path / "lambda_src"
-    for relative, content in {
-        "api_server/__init__.py": "",
-        "api_server/api_server.py": "def lambda_handler(event, context):\n    return {}\n",
-        "practice_util/__init__.py": "VALUE = 1\n",
-    }.items():
-        (source / relative).parent.mkdir(parents=True, exist_ok=True)
-        (source / relative).write_text(content)
+    source = make_source(
+        {
+            "api_server/__init__.py": "",
+            "api_server/api_server.py": "def lambda_handler(event, context):\n    return {}\n",
+            "practice_util/__init__.py": "VALUE = 1\n",
+        }
+    )
     phases = Phases("artifacts on S3, raw terraform")
     s3 = aws_client("s3", moto.endpoint_url)
     s3.create_bucket(Bucket=BUCKET)
