@@ -52,15 +52,18 @@ CORE_NAMES: frozenset[str] = frozenset(
     {
         "App",
         "AssetType",
+        "DefaultTokenResolver",
         "Fn",
         "LocalBackend",
         "S3Backend",
+        "StringConcat",
         "TerraformAsset",
         "TerraformOutput",
         "TerraformStack",
         "TerraformVariable",
         "Testing",
         "Token",
+        "Tokenization",
     }
 )
 
@@ -82,16 +85,33 @@ PROVIDER_CLASSES: dict[str, tuple[str, str]] = {
     "CloudwatchLogGroup": ("aws", "cloudwatch_log_group"),
     "IamRole": ("aws", "iam_role"),
     "IamRolePolicy": ("aws", "iam_role_policy"),
+    "LambdaAlias": ("aws", "lambda_alias"),
     "LambdaEventSourceMapping": ("aws", "lambda_event_source_mapping"),
     "LambdaEventSourceMappingScalingConfig": ("aws", "lambda_event_source_mapping"),
     "LambdaFunction": ("aws", "lambda_function"),
     "LambdaFunctionDeadLetterConfig": ("aws", "lambda_function"),
     "LambdaFunctionEnvironment": ("aws", "lambda_function"),
+    "LambdaFunctionEphemeralStorage": ("aws", "lambda_function"),
+    "LambdaFunctionLoggingConfig": ("aws", "lambda_function"),
+    "LambdaFunctionSnapStart": ("aws", "lambda_function"),
     "LambdaFunctionTracingConfig": ("aws", "lambda_function"),
+    "LambdaFunctionVpcConfig": ("aws", "lambda_function"),
+    "LambdaFunctionEventInvokeConfig": ("aws", "lambda_function_event_invoke_config"),
+    "LambdaFunctionEventInvokeConfigDestinationConfig": ("aws", "lambda_function_event_invoke_config"),
+    "LambdaFunctionEventInvokeConfigDestinationConfigOnFailure": ("aws", "lambda_function_event_invoke_config"),
+    "LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess": ("aws", "lambda_function_event_invoke_config"),
+    "LambdaFunctionRecursionConfig": ("aws", "lambda_function_recursion_config"),
     "LambdaFunctionUrl": ("aws", "lambda_function_url"),
     "LambdaFunctionUrlCors": ("aws", "lambda_function_url"),
     "LambdaLayerVersion": ("aws", "lambda_layer_version"),
     "LambdaPermission": ("aws", "lambda_permission"),
+    "LambdaProvisionedConcurrencyConfig": ("aws", "lambda_provisioned_concurrency_config"),
+    "S3Object": ("aws", "s3_object"),
+    "SchedulerSchedule": ("aws", "scheduler_schedule"),
+    "SchedulerScheduleFlexibleTimeWindow": ("aws", "scheduler_schedule"),
+    "SchedulerScheduleTarget": ("aws", "scheduler_schedule"),
+    "SchedulerScheduleTargetDeadLetterConfig": ("aws", "scheduler_schedule"),
+    "SchedulerScheduleTargetRetryPolicy": ("aws", "scheduler_schedule"),
     "SqsQueue": ("aws", "sqs_queue"),
 }
 
@@ -99,15 +119,18 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only (F401
     from cdktf import (
         App,
         AssetType,
+        DefaultTokenResolver,
         Fn,
         LocalBackend,
         S3Backend,
+        StringConcat,
         TerraformAsset,
         TerraformOutput,
         TerraformStack,
         TerraformVariable,
         Testing,
         Token,
+        Tokenization,
     )
     from cdktf_cdktf_provider_archive.data_archive_file import DataArchiveFile, DataArchiveFileSource
     from cdktf_cdktf_provider_archive.provider import ArchiveProvider
@@ -120,6 +143,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only (F401
     from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+    from cdktf_cdktf_provider_aws.lambda_alias import LambdaAlias
     from cdktf_cdktf_provider_aws.lambda_event_source_mapping import (
         LambdaEventSourceMapping,
         LambdaEventSourceMappingScalingConfig,
@@ -128,12 +152,32 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only (F401
         LambdaFunction,
         LambdaFunctionDeadLetterConfig,
         LambdaFunctionEnvironment,
+        LambdaFunctionEphemeralStorage,
+        LambdaFunctionLoggingConfig,
+        LambdaFunctionSnapStart,
         LambdaFunctionTracingConfig,
+        LambdaFunctionVpcConfig,
     )
+    from cdktf_cdktf_provider_aws.lambda_function_event_invoke_config import (
+        LambdaFunctionEventInvokeConfig,
+        LambdaFunctionEventInvokeConfigDestinationConfig,
+        LambdaFunctionEventInvokeConfigDestinationConfigOnFailure,
+        LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess,
+    )
+    from cdktf_cdktf_provider_aws.lambda_function_recursion_config import LambdaFunctionRecursionConfig
     from cdktf_cdktf_provider_aws.lambda_function_url import LambdaFunctionUrl, LambdaFunctionUrlCors
     from cdktf_cdktf_provider_aws.lambda_layer_version import LambdaLayerVersion
     from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
+    from cdktf_cdktf_provider_aws.lambda_provisioned_concurrency_config import LambdaProvisionedConcurrencyConfig
     from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+    from cdktf_cdktf_provider_aws.s3_object import S3Object
+    from cdktf_cdktf_provider_aws.scheduler_schedule import (
+        SchedulerSchedule,
+        SchedulerScheduleFlexibleTimeWindow,
+        SchedulerScheduleTarget,
+        SchedulerScheduleTargetDeadLetterConfig,
+        SchedulerScheduleTargetRetryPolicy,
+    )
     from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
     from constructs import Construct
 

@@ -18,6 +18,7 @@ from .packaging.locks import LockFormat, format_of, normalize_exclude, selection
 from .packaging.package_sizes import PackageSize
 from .packaging.target import Target
 from .paths import cache_dir, resolve
+from .s3_artifacts import DEFAULT_S3_PREFIX, add_artifact_object, max_zip_bytes, validate_s3_options
 from .tokens import is_token
 
 __all__ = ["DependencyLayer"]
@@ -78,6 +79,9 @@ class DependencyLayer(cdk.Construct):
         Package names (any spelling; normalized) left out of the layer, e.g. ``["boto3", "botocore"]``, which the
         Lambda runtime provides. A name the lock does not have is an error (a typo would keep the package in).
         Default: none.
+    store_on_s3, s3_bucket, s3_prefix
+        Upload the zip as an ``aws_s3_object`` ``<s3_prefix><zip name>`` and publish the layer from S3 (zips up to
+        250 MB; 50 MB without). Defaults: ``False``, none, ``"builds/"``.
 
     Attributes
     ----------
@@ -127,6 +131,9 @@ class DependencyLayer(cdk.Construct):
         groups: Sequence[str] | None = None,
         extras: Sequence[str] | None = None,
         exclude: Sequence[str] | None = None,
+        store_on_s3: bool = False,
+        s3_bucket: str | None = None,
+        s3_prefix: str = DEFAULT_S3_PREFIX,
     ) -> None:
         super().__init__(scope, id_)
         # 1. defaults
@@ -150,6 +157,7 @@ class DependencyLayer(cdk.Construct):
         selection = {"categories": categories, "groups": groups, "extras": extras}
         selection_options(kind, **selection)
         excluded_names = normalize_exclude(exclude)
+        validate_s3_options(store_on_s3, s3_bucket, s3_prefix)
 
         # 3. derived values: the zip (built, or found in the cache)
         target = Target(runtime, architecture)
@@ -162,6 +170,7 @@ class DependencyLayer(cdk.Construct):
             exclude=excluded_names,
             wheelhouse=resolve(wheelhouse) if wheelhouse is not None else None,
             bytecode=bytecode_for((runtime,), bytecode),
+            max_zip_bytes=max_zip_bytes(store_on_s3),
         )
         self.build = built
         self.lock_file = built.lock_file
@@ -178,11 +187,24 @@ class DependencyLayer(cdk.Construct):
         # 4. child resources
         self.asset = cdk.TerraformAsset(self, "asset", path=str(built.path), type=cdk.AssetType.FILE)
         self.zip_path: str = self.asset.path
+        self.s3_object, (s3_location_bucket, s3_key) = (
+            add_artifact_object(
+                self,
+                bucket=s3_bucket,  # type: ignore[arg-type]
+                key=f"{s3_prefix}{built.path.name}",
+                source=self.zip_path,
+                source_hash=self.zip_hash,
+            )
+            if store_on_s3
+            else (None, (None, None))
+        )
         self.layer = cdk.LambdaLayerVersion(
             self,
             "layer",
             layer_name=layer_name,
-            filename=self.zip_path,
+            filename=None if store_on_s3 else self.zip_path,
+            s3_bucket=s3_location_bucket,
+            s3_key=s3_key,
             source_code_hash=self.zip_hash,
             compatible_runtimes=[runtime],
             compatible_architectures=[architecture],

@@ -20,7 +20,7 @@ class FunctionUrl(cdk.Construct):
     Parameters
     ----------
     function
-        The function. Required.
+        The function; the URL serves its alias when it has one (``qualifier``). Required.
     authorization_type
         ``"AWS_IAM"`` (default: callers sign requests) or ``"NONE"`` (public).
     cors
@@ -49,6 +49,7 @@ class FunctionUrl(cdk.Construct):
             self,
             "url",
             function_name=function.function_name,
+            qualifier=function.qualifier,
             authorization_type=authorization_type,
             cors=cdk.LambdaFunctionUrlCors(**cors.as_kwargs()) if cors else None,
         )

@@ -72,7 +72,7 @@ class HttpApi(cdk.Construct):
     api_name
         Name of the API. Required.
     function
-        The function serving every route (e.g. a :class:`LambdaFastapiServer`). Required.
+        The function serving every route (e.g. a :class:`LambdaFastapiServer`); its alias when it has one. Required.
     cors
         CORS settings. Default: none (no CORS headers).
     access_log_retention_days
@@ -84,7 +84,7 @@ class HttpApi(cdk.Construct):
     ----------
     api, integration, route, stage, access_log_group, permission
         The underlying resources; ``permission`` lets ``apigateway.amazonaws.com`` invoke the function from this
-        API only (``<execution_arn>/*/*``).
+        API only (``<execution_arn>/*/*``), and to the function's alias when it has one (``qualifier``).
     api_endpoint
         The URL of the API (the ``$default`` stage serves at its root).
     """
@@ -116,7 +116,7 @@ class HttpApi(cdk.Construct):
             "integration",
             api_id=self.api.id,
             integration_type="AWS_PROXY",
-            integration_uri=function.invoke_arn,
+            integration_uri=function.invoke_target_invoke_arn,
             integration_method="POST",
             payload_format_version="2.0",
         )
@@ -151,6 +151,7 @@ class HttpApi(cdk.Construct):
             statement_id="AllowHttpApiInvoke",
             action="lambda:InvokeFunction",
             function_name=function.function_name,
+            qualifier=function.qualifier,
             principal="apigateway.amazonaws.com",
             source_arn=f"{self.api.execution_arn}/*/*",
         )

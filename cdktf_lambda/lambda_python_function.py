@@ -1,14 +1,17 @@
-"""``LambdaPythonFunction``: a Lambda function and its CloudWatch log group."""
+"""``LambdaPythonFunction``: a Lambda function and its CloudWatch log group, with the production options."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from . import cdk
-from .errors import HandlerNotFoundError, InvalidParameterError, LayerIncompatibleError, PackageTooLargeError
+from .errors import HandlerNotFoundError, InvalidParameterError
+from .function_layers import architecture_of, check_layers, split_layers
+from .function_options import ApplicationLogLevel, FunctionOptions, LogFormat, RecursiveLoop, SystemLogLevel
+from .function_permissions import configuration_statements
+from .function_resources import FunctionExtras, add_function_extras, function_blocks, secret_variables
 from .limits import (
-    MAX_UNZIPPED_BYTES,
     Architecture,
     Runtime,
     TracingMode,
@@ -29,6 +32,9 @@ from .limits import (
 from .package_info import LayerInfo, PackageInfo
 from .tokens import is_token
 
+if TYPE_CHECKING:
+    from .execution_role import ExecutionRole
+
 __all__ = ["LambdaPythonFunction"]
 
 
@@ -47,9 +53,13 @@ class LambdaPythonFunction(cdk.Construct):
         ``package`` is given.
     package
         A :class:`PackageInfo` (e.g. ``RuntimeCodeModules(...).api_server``) in place of the two values above; its
-        handler and layers are used as defaults.
+        handler and layers are used as defaults, and a package stored on S3 deploys from ``s3_bucket``/``s3_key``.
     execution_role_arn
-        ARN of the IAM role the function runs as. Required.
+        ARN of the IAM role the function runs as. Required unless ``role`` is given.
+    role
+        The function's :class:`ExecutionRole`, in place of ``execution_role_arn``: the function then adds to it the
+        permissions its own configuration needs (the destinations' one action each, the VPC's network interfaces;
+        see :meth:`grant_configuration_access`). Default: none.
     handler
         ``module.function``. Default: the handler found in ``package``; required without a package.
     runtime
@@ -91,6 +101,42 @@ class LambdaPythonFunction(cdk.Construct):
         Names of environment variables whose values are secrets: each becomes a *sensitive* Terraform variable
         ``<function_name>_<NAME>`` (``-`` as ``_``; set it at apply time with ``TF_VAR_<that>``), so the value never
         appears in the synthesized JSON, snapshots or logs. Default: ``()``.
+    publish
+        Publish a new version on every change of code or configuration. Default: ``False``.
+    alias_name
+        An ``aws_lambda_alias`` of this name on the published version (needs ``publish=True``). When set,
+        :class:`HttpApi`, :class:`Schedule`, :class:`QueueWorker` and :class:`FunctionUrl` invoke the alias and their
+        permissions are scoped to it. Default: none.
+    snap_start
+        SnapStart on published versions (``apply_on = "PublishedVersions"``). Needs ``publish=True`` and Python 3.12+;
+        refused with provisioned concurrency and with ephemeral storage above 512 MB (Lambda supports neither
+        with SnapStart). Default: ``False``.
+    provisioned_concurrent_executions
+        Provisioned concurrency on the alias (needs ``alias_name``), ≥ 1. Default: none.
+    logging_log_format
+        ``"Text"`` or ``"JSON"``. ``logging_config.log_group`` is always this construct's log group.
+        Default: ``"Text"``.
+    logging_application_log_level
+        ``TRACE``, ``DEBUG``, ``INFO``, ``WARN``, ``ERROR`` or ``FATAL``; JSON format only.
+        Default: ``"INFO"`` with JSON.
+    logging_system_log_level
+        ``DEBUG``, ``INFO`` or ``WARN``; JSON format only. Default: ``"INFO"`` with JSON.
+    recursive_loop
+        ``"Allow"`` or ``"Terminate"``: what Lambda does with a detected recursive loop
+        (``aws_lambda_function_recursion_config``). Default: not managed (Lambda's default, Terminate).
+    maximum_retry_attempts
+        Retries of a failed asynchronous invocation, 0–2. Default: not set (Lambda's default, 2).
+    maximum_event_age_in_seconds
+        How long an asynchronous event is kept for retries, 60–21600 s. Default: not set (Lambda's, 6 hours).
+    destination_on_success, destination_on_failure
+        Where records of asynchronous invocations go: an SQS queue, SNS topic, Lambda function or EventBridge bus ARN.
+        With ``role``, the role gets exactly ``sqs:SendMessage``/``sns:Publish``/``lambda:InvokeFunction``/
+        ``events:PutEvents`` on that ARN. Default: none.
+    ephemeral_storage_size
+        ``/tmp`` size, 512–10240 MB. Default: ``512``.
+    vpc_subnet_ids, vpc_security_group_ids
+        Connect the function to these subnets with these security groups (both or neither). With ``role``, the role
+        gets the network-interface permissions Lambda needs. Default: none (no VPC).
 
     Attributes
     ----------
@@ -98,6 +144,15 @@ class LambdaPythonFunction(cdk.Construct):
         The seed's outputs (``invoke_arn`` is for an API Gateway ``AWS_PROXY`` integration).
     function, log_group
         The underlying ``aws_lambda_function`` and ``aws_cloudwatch_log_group``.
+    alias, provisioned_concurrency, event_invoke_config, recursion_config
+        The ``aws_lambda_alias``, ``aws_lambda_provisioned_concurrency_config``,
+        ``aws_lambda_function_event_invoke_config`` and ``aws_lambda_function_recursion_config``, or ``None``.
+    alias_arn, alias_invoke_arn
+        ARN and API Gateway invoke ARN of the alias (``None`` without an alias).
+    invoke_target_arn, invoke_target_invoke_arn, qualifier
+        What consumers invoke: the alias if any, else the function; ``qualifier`` is the alias name or ``None``.
+    options
+        The production options as a :class:`~cdktf_lambda.function_options.FunctionOptions`.
     """
 
     #: Handler used when neither ``handler`` nor a package gives one; ``None`` means "required".
@@ -109,7 +164,8 @@ class LambdaPythonFunction(cdk.Construct):
         id_: str,
         *,
         function_name: str,
-        execution_role_arn: str,
+        execution_role_arn: str | None = None,
+        role: ExecutionRole | None = None,
         package_zip_path: str | None = None,
         package_zip_hash: str | None = None,
         package: PackageInfo | None = None,
@@ -130,9 +186,47 @@ class LambdaPythonFunction(cdk.Construct):
         log_kms_key_id: str | None = None,
         code_signing_config_arn: str | None = None,
         secret_environment_variables: Sequence[str] = (),
+        publish: bool = False,
+        alias_name: str | None = None,
+        snap_start: bool = False,
+        provisioned_concurrent_executions: int | None = None,
+        logging_log_format: LogFormat = "Text",
+        logging_application_log_level: ApplicationLogLevel | None = None,
+        logging_system_log_level: SystemLogLevel | None = None,
+        recursive_loop: RecursiveLoop | None = None,
+        maximum_retry_attempts: int | None = None,
+        maximum_event_age_in_seconds: int | None = None,
+        destination_on_success: str | None = None,
+        destination_on_failure: str | None = None,
+        ephemeral_storage_size: int = 512,
+        vpc_subnet_ids: Sequence[str] | None = None,
+        vpc_security_group_ids: Sequence[str] | None = None,
     ) -> None:
         super().__init__(scope, id_)
         # 1. defaults
+        if role is not None:
+            if execution_role_arn is not None:
+                raise InvalidParameterError("role", role, "either role= or execution_role_arn=, not both")
+            execution_role_arn = role.arn
+        options = FunctionOptions(
+            publish=publish,
+            alias_name=alias_name,
+            snap_start=snap_start,
+            provisioned_concurrent_executions=provisioned_concurrent_executions,
+            logging_log_format=logging_log_format,
+            logging_application_log_level=logging_application_log_level,
+            logging_system_log_level=logging_system_log_level,
+            recursive_loop=recursive_loop,
+            maximum_retry_attempts=maximum_retry_attempts,
+            maximum_event_age_in_seconds=maximum_event_age_in_seconds,
+            destination_on_success=destination_on_success,
+            destination_on_failure=destination_on_failure,
+            ephemeral_storage_size=ephemeral_storage_size,
+            vpc_subnet_ids=None if vpc_subnet_ids is None or is_token(vpc_subnet_ids) else list(vpc_subnet_ids),
+            vpc_security_group_ids=None
+            if vpc_security_group_ids is None or is_token(vpc_security_group_ids)
+            else list(vpc_security_group_ids),
+        )
         if not is_token(environment_variables):
             environment_variables = dict(environment_variables or {})
 
@@ -142,18 +236,8 @@ class LambdaPythonFunction(cdk.Construct):
                     "package", package, "either package= or package_zip_path=/package_zip_hash=, not both"
                 )
             package_zip_path, package_zip_hash = package.zip_path, package.zip_hash
-        package_layers: list[LayerInfo] = list(package.layers) if package is not None else []
-        # A list known only at apply time is passed through whole; otherwise each layer is known here.
-        extra_layers: Sequence[str | LayerInfo] = layers if is_token(layers) else list(layers or [])
-        all_layers: list[str | LayerInfo] = [*package_layers, *([] if is_token(extra_layers) else extra_layers)]
-        layer_infos = [layer for layer in all_layers if isinstance(layer, LayerInfo)]
-        layer_arns: Sequence[str] = [layer.arn if isinstance(layer, LayerInfo) else layer for layer in all_layers]
-        if architecture is None:
-            # The function follows the architecture of layers built for one (e.g. a dependency layer for arm64).
-            built_for = {
-                info.compatible_architectures[0] for info in layer_infos if len(info.compatible_architectures) == 1
-            }
-            architecture = built_for.pop() if len(built_for) == 1 else "x86_64"
+        layer_infos, layer_arns, extra_layers = split_layers(package.layers if package is not None else (), layers)
+        architecture = architecture or architecture_of(layer_infos)
         handler = handler or (package.handler if package is not None else None) or self.default_handler
 
         # 2. validation (tokens, known only at apply time, are skipped)
@@ -161,6 +245,8 @@ class LambdaPythonFunction(cdk.Construct):
         for parameter, value in (("package_zip_path", package_zip_path), ("package_zip_hash", package_zip_hash)):
             if not value:
                 raise InvalidParameterError(parameter, value, "a non-empty string (or pass package=PackageInfo)")
+        if execution_role_arn is None:
+            raise InvalidParameterError("execution_role_arn", None, "an IAM role ARN (or pass role=ExecutionRole)")
         validate_role_arn(execution_role_arn)
         if not handler or not isinstance(handler, str) or "." not in handler:
             raise InvalidParameterError("handler", handler, "'module.function', e.g. 'api_server.lambda_handler'")
@@ -183,32 +269,25 @@ class LambdaPythonFunction(cdk.Construct):
             )
         validate_layers(layer_arns)
         validate_architecture(architecture)
-        _check_layers(layer_infos, runtime, architecture, package.unzipped_size if package is not None else None)
+        check_layers(layer_infos, runtime, architecture, package.unzipped_size if package is not None else None)
         validate_tracing_mode(tracing_mode)
         tags = tags_argument(tags)
         validate_description(description)
         validate_reserved_concurrency(reserved_concurrent_executions)
+        options.validate(runtime)
+        self.options = options
+        self.configuration_statements = configuration_statements(self, options)
 
         # 3. derived values
         log_group_name = f"/aws/lambda/{function_name}"
+        s3_code = package is not None and package.s3_key is not None
         if is_token(extra_layers):
             layer_arns = (
                 cdk.Token.as_list(cdk.Fn.concat([list(layer_arns), extra_layers])) if layer_arns else extra_layers
             )
 
         # 4. child resources
-        secrets: dict[str, str] = {}
-        for name in secret_environment_variables:
-            variable_name = re.sub(r"[^A-Za-z0-9_]", "_", f"{function_name}_{name}")
-            variable = cdk.TerraformVariable(
-                self,
-                name,
-                type="string",
-                sensitive=True,
-                description=f"Secret {name} of {function_name}: set TF_VAR_{variable_name} at apply time",
-            )
-            variable.override_logical_id(variable_name)
-            secrets[name] = variable.string_value
+        secrets = secret_variables(self, function_name, secret_environment_variables)
         if is_token(environment_variables):
             if secrets:
                 environment_variables = cdk.Token.as_string_map(cdk.Fn.merge([environment_variables, secrets]))
@@ -222,12 +301,15 @@ class LambdaPythonFunction(cdk.Construct):
             kms_key_id=log_kms_key_id,
             tags=tags,
         )
+        policies = self.grant_configuration_access(role) if role is not None else {}
         self.function = cdk.LambdaFunction(
             self,
             "function",
             function_name=function_name,
             role=execution_role_arn,
-            filename=package_zip_path,
+            filename=None if s3_code else package_zip_path,
+            s3_bucket=package.s3_bucket if s3_code else None,
+            s3_key=package.s3_key if s3_code else None,
             source_code_hash=package_zip_hash,
             handler=handler,
             runtime=runtime,
@@ -247,8 +329,17 @@ class LambdaPythonFunction(cdk.Construct):
             kms_key_arn=kms_key_arn,
             code_signing_config_arn=code_signing_config_arn,
             tags=tags,
-            depends_on=[self.log_group],
+            # Lambda checks the role's network-interface permissions when it creates a function in a VPC.
+            depends_on=[self.log_group, *([policies["vpc_access"]] if "vpc_access" in policies else [])],
+            **function_blocks(options, log_group_name),
         )
+        self.extras: FunctionExtras = add_function_extras(
+            self, self.function, options, [policies["destinations"]] if "destinations" in policies else []
+        )
+        self.alias = self.extras.alias
+        self.provisioned_concurrency = self.extras.provisioned_concurrency
+        self.event_invoke_config = self.extras.event_invoke_config
+        self.recursion_config = self.extras.recursion_config
         self.handler = handler
         self.timeout = timeout
         self.memory_size = memory_size
@@ -272,31 +363,32 @@ class LambdaPythonFunction(cdk.Construct):
     def log_group_arn(self) -> str:
         return self.log_group.arn
 
+    @property
+    def alias_arn(self) -> str | None:
+        return self.alias.arn if self.alias is not None else None
 
-def _check_layers(
-    layers: Sequence[LayerInfo], runtime: str, architecture: str, function_unzipped_size: int | None
-) -> None:
-    """Each layer fits the function's runtime and architecture; code + layers stay within 250 MB unzipped."""
-    for layer in layers:
-        if layer.compatible_runtimes and runtime not in layer.compatible_runtimes:
-            raise LayerIncompatibleError(
-                f"Layer {layer.name!r} was built for {', '.join(layer.compatible_runtimes)}, "
-                f"not for the function's runtime={runtime!r}"
-            )
-        if layer.compatible_architectures and architecture not in layer.compatible_architectures:
-            raise LayerIncompatibleError(
-                f"Layer {layer.name!r} was built for {', '.join(layer.compatible_architectures)}, "
-                f"not for the function's architecture={architecture!r}"
-            )
-    sizes = {
-        "function code": function_unzipped_size,
-        **{f"layer {layer.name}": layer.unzipped_size for layer in layers},
-    }
-    known = {label: size for label, size in sizes.items() if size is not None}
-    total = sum(known.values())
-    if total > MAX_UNZIPPED_BYTES:
-        parts = ", ".join(f"{label} {size / 2**20:.1f} MiB" for label, size in known.items())
-        raise PackageTooLargeError(
-            f"Function code and layers are {total / 2**20:.1f} MiB unzipped ({parts}); "
-            f"Lambda allows at most {MAX_UNZIPPED_BYTES / 2**20:.0f} MiB"
-        )
+    @property
+    def alias_invoke_arn(self) -> str | None:
+        return self.alias.invoke_arn if self.alias is not None else None
+
+    @property
+    def qualifier(self) -> str | None:
+        """The alias name consumers invoke, or ``None`` (the unqualified function)."""
+        return self.alias.name if self.alias is not None else None
+
+    @property
+    def invoke_target_arn(self) -> str:
+        """The alias ARN if there is an alias, else the function ARN: what a schedule or a queue invokes."""
+        return self.alias.arn if self.alias is not None else self.function.arn
+
+    @property
+    def invoke_target_invoke_arn(self) -> str:
+        """The API Gateway invoke ARN of the alias if there is one, else of the function."""
+        return self.alias.invoke_arn if self.alias is not None else self.function.invoke_arn
+
+    def grant_configuration_access(self, role: ExecutionRole) -> dict[str, cdk.IamRolePolicy]:
+        """Add to ``role`` what this function's configuration needs: ``sqs:SendMessage``/``sns:Publish``/
+        ``lambda:InvokeFunction``/``events:PutEvents`` on each destination, and the VPC's network-interface
+        permissions (see :mod:`cdktf_lambda.function_permissions`). Called by the constructor when ``role`` is given;
+        call it yourself for a role passed as ``execution_role_arn``. Returns the inline policies added, by name."""
+        return {name: role.add_policy(name, statements) for name, statements in self.configuration_statements.items()}

@@ -16,6 +16,7 @@ from .packaging.handlers import find_handler, top_level_modules
 from .packaging.zips import BuiltZip, build_zip
 from .paths import cache_dir, resolve, stack_relative_dir, terraform_path
 from .providers import ensure_archive_provider
+from .s3_artifacts import DEFAULT_S3_PREFIX, add_artifact_object, max_zip_bytes, validate_s3_options
 
 __all__ = ["LambdaPythonPackage", "PackageKind"]
 
@@ -67,6 +68,14 @@ class LambdaPythonPackage(cdk.Construct):
         :mod:`cdktf_lambda.packaging.bytecode`), so a cold start compiles nothing. Default: ``True``
         (``CDKTF_LAMBDA_BYTECODE=0`` turns it off everywhere). ``archive_file`` mode cannot carry bytecode:
         Terraform builds that zip.
+    store_on_s3
+        Upload the zip as an ``aws_s3_object`` and let the function or layer deploy from S3; zips up to 250 MB are
+        then accepted (50 MB without). See :mod:`cdktf_lambda.s3_artifacts`. Default: ``False``.
+    s3_bucket
+        The bucket (existing; not created here). Required with ``store_on_s3=True``. Default: none.
+    s3_prefix
+        Key prefix of the object: ``<s3_prefix><name>-<content hash>.zip`` (``<s3_prefix><name>.zip`` in
+        ``archive_file`` mode). Default: ``"builds/"``.
 
     Attributes
     ----------
@@ -81,6 +90,8 @@ class LambdaPythonPackage(cdk.Construct):
     asset, built
         The ``TerraformAsset`` holding the zip and the :class:`~cdktf_lambda.packaging.zips.BuiltZip` (``synth`` mode),
         or ``None``.
+    s3_object
+        The ``aws_s3_object`` (``store_on_s3=True``) or ``None``; ``info.s3_bucket``/``info.s3_key`` point at it.
     """
 
     def __init__(
@@ -96,10 +107,14 @@ class LambdaPythonPackage(cdk.Construct):
         excludes: tuple[str, ...] = DEFAULT_EXCLUDES,
         runtimes: Sequence[Runtime] = ("python3.13",),
         bytecode: bool = True,
+        store_on_s3: bool = False,
+        s3_bucket: str | None = None,
+        s3_prefix: str = DEFAULT_S3_PREFIX,
     ) -> None:
         super().__init__(scope, id_)
         # defaults -> validation -> derived values -> child resources
         validate_choice("packaging_mode", packaging_mode, PACKAGING_MODES)
+        validate_s3_options(store_on_s3, s3_bucket, s3_prefix)
         validate_choice("kind", kind, PACKAGE_KINDS)
         output_dir = stack_relative_dir(output_dir, "output_dir")
         for runtime in runtimes:
@@ -128,7 +143,14 @@ class LambdaPythonPackage(cdk.Construct):
 
         if packaging_mode == "synth":
             compiled = bytecode_for(runtimes, bytecode)
-            built = self.built = build_zip(files, cache_dir(), name, bytecode=compiled, layer=kind == "layer")
+            built = self.built = build_zip(
+                files,
+                cache_dir(),
+                name,
+                bytecode=compiled,
+                layer=kind == "layer",
+                max_bytes=max_zip_bytes(store_on_s3),
+            )
             self.asset = cdk.TerraformAsset(self, "asset", path=str(built.path), type=cdk.AssetType.FILE)
             self.zip_path: str = self.asset.path
             self.zip_hash: str = built.zip_hash
@@ -158,12 +180,26 @@ class LambdaPythonPackage(cdk.Construct):
             self.zip_path = self.archive.output_path
             self.zip_hash = self.archive.output_base64_sha256
 
+        self.s3_object = None
+        location: tuple[str | None, str | None] = (None, None)
+        if store_on_s3:
+            key_name = self.built.path.name if self.built is not None else f"{name}.zip"
+            self.s3_object, location = add_artifact_object(
+                self,
+                bucket=s3_bucket,  # type: ignore[arg-type]
+                key=f"{s3_prefix}{key_name}",
+                source=self.zip_path,
+                source_hash=self.zip_hash,
+            )
+
         self.info = PackageInfo(
             zip_path=self.zip_path,
             zip_hash=self.zip_hash,
             handler=self.handler,
             modules=top_level_modules((f.arcname for f in files), prefix=prefix),
             unzipped_size=unzipped_size,
+            s3_bucket=location[0],
+            s3_key=location[1],
         )
 
     @staticmethod

@@ -41,6 +41,7 @@ __all__ = [
     "tags_argument",
     "validate_tags",
     "validate_tracing_mode",
+    "validate_int_range",
 ]
 
 #: Python runtimes Lambda currently supports (deprecated ones excluded).
@@ -287,3 +288,11 @@ def validate_tracing_mode(value: Any, parameter: str = "tracing_mode") -> None:
     if value is None or is_token(value):
         return
     validate_choice(parameter, value, TRACING_MODES)
+
+
+def validate_int_range(parameter: str, value: Any, low: int, high: int, unit: str) -> None:
+    """``None`` (not set) or an integer from ``low`` to ``high``; the error names ``unit``."""
+    if value is None or is_token(value):
+        return
+    if not _is_int(value) or not low <= value <= high:
+        raise InvalidParameterError(parameter, value, f"an integer from {low} to {high} ({unit})")

@@ -25,6 +25,9 @@ class PackageInfo:
         Layers the code needs at run time (e.g. the ``practice_util`` layer), as :class:`LayerInfo`.
     unzipped_size
         Bytes of packaged files, when known at synth time.
+    s3_bucket, s3_key
+        Where the zip is stored on S3 (``store_on_s3=True``): the function deploys from there instead of uploading
+        ``zip_path`` directly. ``None`` for a direct upload.
     """
 
     zip_path: str
@@ -33,6 +36,8 @@ class PackageInfo:
     modules: tuple[str, ...] = ()
     layers: tuple[LayerInfo, ...] = field(default=())
     unzipped_size: int | None = None
+    s3_bucket: str | None = None
+    s3_key: str | None = None
 
 
 @dataclass(frozen=True)

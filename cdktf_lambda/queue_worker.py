@@ -9,7 +9,7 @@ from . import cdk
 from .errors import InvalidParameterError
 from .execution_role import ExecutionRole
 from .lambda_python_function import LambdaPythonFunction
-from .limits import tags_argument
+from .limits import tags_argument, validate_int_range
 from .tokens import is_token
 
 __all__ = ["QueueWorker", "VISIBILITY_TIMEOUT_FACTOR"]
@@ -22,13 +22,6 @@ MAX_BATCH_SIZE = 10_000
 MAX_BATCHING_WINDOW_S = 300
 
 
-def _check_int(parameter: str, value: object, low: int, high: int, unit: str) -> None:
-    if is_token(value):
-        return
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise InvalidParameterError(parameter, value, f"an integer from {low} to {high} ({unit})")
-
-
 class QueueWorker(cdk.Construct):
     """SQS queue + dead-letter queue → event source mapping → ``function``, reporting per-message failures.
 
@@ -37,7 +30,8 @@ class QueueWorker(cdk.Construct):
     queue_name
         Name of the queue; the dead-letter queue is ``<queue_name>-dlq``. Required.
     function
-        The worker function (it must return ``{"batchItemFailures": [...]}``). Required.
+        The worker function (it must return ``{"batchItemFailures": [...]}``); the queue invokes its alias when it
+        has one. Required.
     role
         The function's :class:`ExecutionRole`; it gets receive/delete/get-attributes on this queue only. Required.
     max_receive_count
@@ -92,8 +86,10 @@ class QueueWorker(cdk.Construct):
                     "a value when the function's timeout is known only at apply time (at least 6 × that timeout)",
                 )
             visibility_timeout_seconds = minimum_visibility
-        _check_int("max_receive_count", max_receive_count, 1, 1000, "deliveries")
-        _check_int("visibility_timeout_seconds", visibility_timeout_seconds, 0, MAX_VISIBILITY_TIMEOUT_S, "seconds")
+        validate_int_range("max_receive_count", max_receive_count, 1, 1000, "deliveries")
+        validate_int_range(
+            "visibility_timeout_seconds", visibility_timeout_seconds, 0, MAX_VISIBILITY_TIMEOUT_S, "seconds"
+        )
         if not is_token(visibility_timeout_seconds) and visibility_timeout_seconds < minimum_visibility:
             raise InvalidParameterError(
                 "visibility_timeout_seconds",
@@ -101,10 +97,10 @@ class QueueWorker(cdk.Construct):
                 f"at least {VISIBILITY_TIMEOUT_FACTOR} × the function's timeout ({function.timeout} s) = "
                 f"{minimum_visibility} seconds",
             )
-        _check_int("message_retention_seconds", message_retention_seconds, 60, 1_209_600, "seconds")
-        _check_int("dlq_message_retention_seconds", dlq_message_retention_seconds, 60, 1_209_600, "seconds")
-        _check_int("batch_size", batch_size, 1, MAX_BATCH_SIZE, "messages")
-        _check_int(
+        validate_int_range("message_retention_seconds", message_retention_seconds, 60, 1_209_600, "seconds")
+        validate_int_range("dlq_message_retention_seconds", dlq_message_retention_seconds, 60, 1_209_600, "seconds")
+        validate_int_range("batch_size", batch_size, 1, MAX_BATCH_SIZE, "messages")
+        validate_int_range(
             "maximum_batching_window_in_seconds", maximum_batching_window_in_seconds, 0, MAX_BATCHING_WINDOW_S, "s"
         )
         if (
@@ -119,7 +115,7 @@ class QueueWorker(cdk.Construct):
                 "at least 1 second when batch_size is above 10",
             )
         if maximum_concurrency is not None:
-            _check_int("maximum_concurrency", maximum_concurrency, 2, 1000, "concurrent invocations")
+            validate_int_range("maximum_concurrency", maximum_concurrency, 2, 1000, "concurrent invocations")
         tags = tags_argument(tags)
 
         self.dead_letter_queue = cdk.SqsQueue(
@@ -158,7 +154,7 @@ class QueueWorker(cdk.Construct):
             self,
             "event_source",
             event_source_arn=self.queue.arn,
-            function_name=function.function_arn,
+            function_name=function.invoke_target_arn,
             batch_size=batch_size,
             maximum_batching_window_in_seconds=maximum_batching_window_in_seconds or None,
             function_response_types=["ReportBatchItemFailures"],

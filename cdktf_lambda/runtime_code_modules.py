@@ -14,6 +14,7 @@ from .package_info import LayerInfo, PackageInfo
 from .packaging.files import list_files
 from .packaging.handlers import find_handler
 from .paths import resolve
+from .s3_artifacts import DEFAULT_S3_PREFIX, validate_s3_options
 
 __all__ = ["RuntimeCodeModules", "SEED_FUNCTIONS", "SEED_RUNTIME_MODULES"]
 
@@ -50,6 +51,9 @@ class RuntimeCodeModules(cdk.Construct):
     bytecode
         ``synth`` mode: ship ``__pycache__/*.cpython-3XX.pyc`` for ``compatible_runtimes`` in every zip (see
         :class:`LambdaPythonPackage`). Default: ``True`` (``CDKTF_LAMBDA_BYTECODE=0`` turns it off).
+    store_on_s3, s3_bucket, s3_prefix
+        Store every zip (functions and layers) on S3 and deploy from there; see :class:`LambdaPythonPackage`.
+        Defaults: ``False``, none, ``"builds/"``.
 
     Attributes
     ----------
@@ -78,8 +82,13 @@ class RuntimeCodeModules(cdk.Construct):
         compatible_runtimes: Sequence[Runtime] = ("python3.13",),
         compatible_architectures: Sequence[Architecture] = ("x86_64", "arm64"),
         bytecode: bool = True,
+        store_on_s3: bool = False,
+        s3_bucket: str | None = None,
+        s3_prefix: str = DEFAULT_S3_PREFIX,
     ) -> None:
         super().__init__(scope, id_)
+        validate_s3_options(store_on_s3, s3_bucket, s3_prefix)
+        self._s3 = {"store_on_s3": store_on_s3, "s3_bucket": s3_bucket, "s3_prefix": s3_prefix}
         if source_base_path is None or (isinstance(source_base_path, str) and not source_base_path.strip()):
             raise InvalidParameterError("source_base_path", source_base_path, "a path to the Lambda source directory")
         base = resolve(source_base_path)
@@ -152,6 +161,7 @@ class RuntimeCodeModules(cdk.Construct):
                     output_dir=output_dir,
                     runtimes=compatible_runtimes,
                     bytecode=bytecode,
+                    **self._s3,
                 )
             )
             for module in runtime_modules
@@ -166,6 +176,7 @@ class RuntimeCodeModules(cdk.Construct):
                     output_dir=output_dir,
                     runtimes=compatible_runtimes,
                     bytecode=bytecode,
+                    **self._s3,
                 )
             )
             for function in functions
@@ -176,7 +187,9 @@ class RuntimeCodeModules(cdk.Construct):
                 self,
                 f"{module}_layer",
                 layer_name=f"{name_prefix}{module.replace('_', '-')}",
-                filename=package.zip_path,
+                filename=None if package.info.s3_key else package.zip_path,
+                s3_bucket=package.info.s3_bucket,
+                s3_key=package.info.s3_key,
                 source_code_hash=package.zip_hash,
                 compatible_runtimes=list(compatible_runtimes),
                 compatible_architectures=list(compatible_architectures),

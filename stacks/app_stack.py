@@ -20,6 +20,7 @@ from cdktf_lambda import (
     cdk,
 )
 from cdktf_lambda.errors import InvalidParameterError
+from cdktf_lambda.function_options import LogFormat, RecursiveLoop, lambda_log_level
 from cdktf_lambda.limits import PackagingMode, Runtime, validate_choice
 
 __all__ = ["AppStack", "AppStackConfig"]
@@ -45,9 +46,27 @@ class AppStackConfig:
     runtime
         Python runtime of all functions. Default: ``"python3.13"``.
     log_level
-        ``LOG_LEVEL`` of the functions. Default: ``"INFO"``.
+        ``LOG_LEVEL`` of the functions (a Python ``logging`` level name), also Lambda's application log level with
+        JSON logs (``WARNING`` → ``WARN``, ``CRITICAL`` → ``FATAL``). Default: ``"INFO"``.
     cron_schedule
-        When ``cron_server`` runs (EventBridge syntax). Default: ``"cron(15 0 * * ? *)"`` (00:15 UTC daily).
+        When ``cron_server`` runs (EventBridge syntax). Default: ``"cron(15 0 * * ? *)"`` (00:15 daily, in
+        ``cron_timezone``).
+    cron_timezone
+        IANA time zone of the cron schedule: ``cron_server`` runs on an EventBridge Scheduler schedule in it (retry
+        policy, failed deliveries to ``cron_server_dlq``). ``None``: a scheduled rule in UTC, as before.
+        Default: ``"Europe/Madrid"``.
+    alias_name
+        Every function publishes versions and gets this alias on the published version; the HTTP API, the schedule
+        and the queue invoke the alias. ``None``: no versions, consumers invoke ``$LATEST``. Default: ``"live"``.
+    snap_start_functions
+        Functions with SnapStart (needs ``alias_name`` and a Python 3.12+ runtime). Default: ``("api_server",)``.
+    log_format
+        ``logging_log_format`` of every function. Default: ``"JSON"`` (application level from ``log_level``).
+    recursive_loop
+        ``recursive_loop`` of every function. Default: ``"Terminate"``.
+    cron_maximum_retry_attempts, cron_maximum_event_age_in_seconds
+        Asynchronous retries of ``cron_server`` and how long its events are kept; failures go to
+        ``cron_server_dlq`` (an on-failure destination). Defaults: ``2`` and ``3600``.
     tracing
         X-Ray active tracing on every function (the roles get ``xray:PutTraceSegments``/``PutTelemetryRecords``).
         Default: ``True``.
@@ -75,6 +94,13 @@ class AppStackConfig:
     runtime: Runtime = "python3.13"
     log_level: str = "INFO"
     cron_schedule: str = "cron(15 0 * * ? *)"
+    cron_timezone: str | None = "Europe/Madrid"
+    alias_name: str | None = "live"
+    snap_start_functions: tuple[str, ...] = ("api_server",)
+    log_format: LogFormat = "JSON"
+    recursive_loop: RecursiveLoop = "Terminate"
+    cron_maximum_retry_attempts: int = 2
+    cron_maximum_event_age_in_seconds: int = 3600
     tracing: bool = True
     worker_batch_size: int = 10
     worker_max_receive_count: int = 5
@@ -98,15 +124,19 @@ class AppStackConfig:
 class AppStack(cdk.TerraformStack):
     """The whole serverless app, one environment of it.
 
-    * ``api_server`` (FastAPI behind Mangum) behind an HTTP API (``$default`` route and stage, access logs);
-    * ``cron_server`` on an EventBridge schedule, failed asynchronous invocations kept in a dead-letter queue;
+    * ``api_server`` (FastAPI behind Mangum, SnapStart) behind an HTTP API (``$default`` route and stage, access
+      logs);
+    * ``cron_server`` on an EventBridge Scheduler schedule in ``cron_timezone``; failed deliveries and failed
+      asynchronous invocations (on-failure destination) kept in one dead-letter queue;
     * ``worker`` fed by an SQS queue with a dead-letter queue, reporting partial batch failures;
-    * each function with its own role (logs on its own log group; the worker: its own queue) and log group;
+    * each function with its own role (logs on its own log group; the worker: its own queue) and log group,
+      published versions and the alias ``live`` that every consumer invokes, JSON logs, recursion guard on;
       ``practice_util`` shared as a layer.
 
-    Stack outputs: ``<function>_function_arn``, ``<function>_function_name``, ``<function>_zip_hash`` for each
-    function, ``api_server_invoke_arn``, ``api_endpoint``, ``worker_queue_url``, ``worker_dlq_url`` and
-    ``runtime_layer_arn`` (and ``dependency_layer_arn``).
+    Stack outputs: ``<function>_function_arn``, ``<function>_function_name``, ``<function>_zip_hash`` (and
+    ``<function>_alias_arn`` with an alias) for each function, ``api_server_invoke_arn`` (of the alias if any),
+    ``api_endpoint``, ``worker_queue_url``, ``worker_dlq_url`` and ``runtime_layer_arn`` (and
+    ``dependency_layer_arn``).
     """
 
     def __init__(self, scope: cdk.Construct, id_: str, *, config: AppStackConfig | None = None) -> None:
@@ -125,7 +155,7 @@ class AppStack(cdk.TerraformStack):
             compatible_runtimes=(config.runtime,),
         )
 
-        # Events of failed asynchronous invocations (the schedule invokes cron_server asynchronously) are kept.
+        # Events the schedule could not deliver, and failed asynchronous invocations of cron_server, are kept.
         self.cron_dead_letter_queue = cdk.SqsQueue(
             self,
             "cron_server_dlq",
@@ -151,13 +181,21 @@ class AppStack(cdk.TerraformStack):
             function_name = f"{config.prefix}-{name.replace('_', '-')}"
             role = ExecutionRole(self, f"{name}_role", role_name=f"{function_name}-role")
             construct_class = LambdaFastapiServer if name == "api_server" else LambdaPythonFunction
-            dead_letter_queue = self.cron_dead_letter_queue if name == "cron_server" else None
+            cron_options = (
+                {
+                    "maximum_retry_attempts": config.cron_maximum_retry_attempts,
+                    "maximum_event_age_in_seconds": config.cron_maximum_event_age_in_seconds,
+                    "destination_on_failure": self.cron_dead_letter_queue.arn,
+                }
+                if name == "cron_server"
+                else {}
+            )
             function = construct_class(
                 self,
                 name,
                 function_name=function_name,
                 package=package,
-                execution_role_arn=role.arn,
+                role=role,
                 runtime=config.runtime,
                 environment_variables={
                     "APP_NAME": config.project_name,
@@ -166,24 +204,30 @@ class AppStack(cdk.TerraformStack):
                     "POWERTOOLS_SERVICE_NAME": name,
                 },
                 tracing_mode="Active" if config.tracing else None,
-                dead_letter_target_arn=dead_letter_queue.arn if dead_letter_queue else None,
                 layers=[self.dependency_layer.info] if self.dependency_layer else None,
+                publish=config.alias_name is not None,
+                alias_name=config.alias_name,
+                snap_start=name in config.snap_start_functions,
+                logging_log_format=config.log_format,
+                logging_application_log_level=lambda_log_level(config.log_level)
+                if config.log_format == "JSON"
+                else None,
+                recursive_loop=config.recursive_loop,
+                **cron_options,
             )
             role.allow_logging(function.log_group_arn)
             if config.tracing:
                 role.allow_tracing()
-            if dead_letter_queue is not None:
-                role.add_policy(
-                    "dead_letter",
-                    [{"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [dead_letter_queue.arn]}],
-                )
             self.roles[name] = role
             self.functions[name] = function
 
             cdk.TerraformOutput(self, f"{name}_function_arn", value=function.function_arn)
             cdk.TerraformOutput(self, f"{name}_function_name", value=function.function_name)
             cdk.TerraformOutput(self, f"{name}_zip_hash", value=package.zip_hash)
-        cdk.TerraformOutput(self, "api_server_invoke_arn", value=self.functions["api_server"].invoke_arn)
+            if function.alias is not None:
+                cdk.TerraformOutput(self, f"{name}_alias_arn", value=function.alias_arn)
+        api_server = self.functions["api_server"]
+        cdk.TerraformOutput(self, "api_server_invoke_arn", value=api_server.invoke_target_invoke_arn)
 
         self.http_api = HttpApi(
             self, "http_api", api_name=f"{config.prefix}-api", function=self.functions["api_server"]
@@ -194,6 +238,8 @@ class AppStack(cdk.TerraformStack):
             rule_name=f"{config.prefix}-cron-server",
             schedule_expression=config.cron_schedule,
             function=self.functions["cron_server"],
+            schedule_expression_timezone=config.cron_timezone,
+            dead_letter_arn=self.cron_dead_letter_queue.arn if config.cron_timezone else None,
         )
         self.queue_worker = QueueWorker(
             self,

@@ -34,7 +34,8 @@ def test_writes_the_stack_json_with_three_functions_and_the_layers(first_synth):
         "/aws/lambda/practice-dev-worker",
     ]
     assert {g["retention_in_days"] for g in resources["aws_cloudwatch_log_group"].values()} == {14}
-    assert len(resources["aws_apigatewayv2_api"]) == len(resources["aws_cloudwatch_event_rule"]) == 1
+    assert len(resources["aws_apigatewayv2_api"]) == len(resources["aws_scheduler_schedule"]) == 1
+    assert len(resources["aws_lambda_alias"]) == 3
     assert len(resources["aws_sqs_queue"]) == 3 and len(resources["aws_lambda_event_source_mapping"]) == 1
     assert {"api_server_function_arn", "worker_zip_hash"} <= set(stack_json["output"])
 

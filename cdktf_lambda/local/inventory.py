@@ -19,6 +19,7 @@ from .terraform import DEFAULT_REGION
 #: Kinds reported by :func:`resource_inventory`, in order.
 INVENTORY_KINDS = (
     "lambda_functions",
+    "lambda_aliases",
     "lambda_layer_versions",
     "lambda_event_source_mappings",
     "iam_roles",
@@ -27,7 +28,9 @@ INVENTORY_KINDS = (
     "sqs_queues",
     "apigatewayv2_apis",
     "eventbridge_rules",
+    "scheduler_schedules",
     "s3_buckets",
+    "s3_objects",
 )
 
 
@@ -46,7 +49,8 @@ def resource_inventory(endpoint_url: str, region: str = DEFAULT_REGION) -> dict[
 
     IAM policies are customer-managed ones only (``Scope=Local``): the AWS-managed policies moto preloads are
     not resources of a stack. EventBridge rules are listed on every event bus (``bus/rule`` outside the default
-    bus).
+    bus). Aliases are per function (``function:alias``), Scheduler schedules per group (``group/name``), S3 objects
+    per bucket (``bucket/key``).
 
     Parameters
     ----------
@@ -66,7 +70,13 @@ def resource_inventory(endpoint_url: str, region: str = DEFAULT_REGION) -> dict[
 
     lam = client("lambda")
     inv: dict[str, list[str]] = {}
-    inv["lambda_functions"] = [f["FunctionName"] for f in _paginate(lam, "list_functions", "Functions")]
+    functions = [f["FunctionName"] for f in _paginate(lam, "list_functions", "Functions")]
+    inv["lambda_functions"] = functions
+    inv["lambda_aliases"] = [
+        f"{name}:{alias['Name']}"
+        for name in functions
+        for alias in _paginate(lam, "list_aliases", "Aliases", FunctionName=name)
+    ]
     layer_versions: list[str] = []
     for layer in _paginate(lam, "list_layers", "Layers"):
         for v in _paginate(lam, "list_layer_versions", "LayerVersions", LayerName=layer["LayerName"]):
@@ -91,7 +101,18 @@ def resource_inventory(endpoint_url: str, region: str = DEFAULT_REGION) -> dict[
         for rule in _paginate(events, "list_rules", "Rules", EventBusName=bus["Name"]):
             rules.append(rule["Name"] if bus["Name"] == "default" else f"{bus['Name']}/{rule['Name']}")
     inv["eventbridge_rules"] = rules
-    inv["s3_buckets"] = [b["Name"] for b in client("s3").list_buckets().get("Buckets", [])]
+    scheduler = client("scheduler")
+    inv["scheduler_schedules"] = [
+        f"{s['GroupName']}/{s['Name']}" for s in _paginate(scheduler, "list_schedules", "Schedules")
+    ]
+    s3 = client("s3")
+    buckets = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
+    inv["s3_buckets"] = buckets
+    inv["s3_objects"] = [
+        f"{bucket}/{o['Key']}"
+        for bucket in buckets
+        for o in _paginate(s3, "list_objects_v2", "Contents", Bucket=bucket)
+    ]
     return inv
 
 

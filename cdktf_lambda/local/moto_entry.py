@@ -14,25 +14,25 @@ Fixes:
   stores the API string verbatim, so moto's spacing is a whitespace-only diff on
   every plan -- also for queues whose redrive policy is managed by a separate
   ``aws_sqs_queue_redrive_policy`` (the queue's computed attribute re-plans).
-* Lambda ``DeadLetterConfig``: moto (5.2) ignores it in ``CreateFunction`` /
-  ``UpdateFunctionConfiguration`` and never returns it from ``GetFunction``, so a
-  function with ``dead_letter_config`` (the app's ``cron_server``) re-plans an in-place
-  update on every plan. The patch stores the ``TargetArn`` and returns it as AWS does
-  (an empty ``TargetArn`` in an update removes it). Nothing is ever sent to the queue:
-  moto does not invoke functions.
+
+The Lambda fixes (``DeadLetterConfig``; SnapStart, logging config, ephemeral storage, event invoke configs per
+qualifier, recursion config, the alias ARN of an event source mapping) live in the sibling
+:mod:`cdktf_lambda.local.moto_fidelity`, loaded by path and registered in :data:`PATCHES` too.
 
 This file is run as a script, by path (:data:`cdktf_lambda.local.moto.ENTRY_SCRIPT`): it imports nothing of
-``cdktf_lambda``, so it needs only moto and works from any working directory and with any interpreter that has
-``moto[server]``.
+``cdktf_lambda`` as a package (its sibling is loaded by file path), so it needs only moto and works from any working
+directory and with any interpreter that has ``moto[server]``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 #: If set to a PID, the server exits as soon as that process is gone (used by test
 #: fixtures so a killed test run cannot leave an orphan server behind).
@@ -68,47 +68,17 @@ def _compact_sqs_redrive_policy() -> str:
     return "applied"
 
 
-def _lambda_dead_letter_config() -> str:
-    from moto.awslambda import models
-
-    cls = getattr(models, "LambdaFunction", None)
-    needed = ("__init__", "get_configuration", "update_configuration")
-    if cls is None or not all(callable(getattr(cls, name, None)) for name in needed):
-        return "skipped: moto.awslambda.models.LambdaFunction does not have the expected methods"
-    original_init, original_get, original_update = cls.__init__, cls.get_configuration, cls.update_configuration
-
-    def __init__(self, account_id, spec, region, *args, **kwargs):  # type: ignore[no-untyped-def]
-        original_init(self, account_id, spec, region, *args, **kwargs)
-        self.dead_letter_config = _dead_letter_config(spec.get("DeadLetterConfig"))
-
-    def get_configuration(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        config = original_get(self, *args, **kwargs)
-        dead_letter_config = getattr(self, "dead_letter_config", None)
-        if dead_letter_config and "DeadLetterConfig" not in config:
-            config["DeadLetterConfig"] = dict(dead_letter_config)
-        return config
-
-    def update_configuration(self, config_updates, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if "DeadLetterConfig" in config_updates:
-            self.dead_letter_config = _dead_letter_config(config_updates["DeadLetterConfig"])
-        return original_update(self, config_updates, *args, **kwargs)
-
-    cls.__init__ = __init__
-    cls.get_configuration = get_configuration
-    cls.update_configuration = update_configuration
-    return "applied"
-
-
-def _dead_letter_config(value: object) -> dict[str, str] | None:
-    """``{"TargetArn": arn}`` as AWS keeps it; None when absent or emptied (``TargetArn: ""``)."""
-    if isinstance(value, dict) and value.get("TargetArn"):
-        return {"TargetArn": str(value["TargetArn"])}
-    return None
+def _sibling_patches(module: str = "moto_fidelity") -> dict:
+    """The ``FIDELITY_PATCHES`` of a sibling module, loaded by file path (no package import)."""
+    spec = importlib.util.spec_from_file_location(f"_cdktf_lambda_{module}", Path(__file__).with_name(f"{module}.py"))
+    loaded = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(loaded)  # type: ignore[union-attr]
+    return dict(loaded.FIDELITY_PATCHES)
 
 
 PATCHES = {
     "sqs-compact-redrive-policy": _compact_sqs_redrive_policy,
-    "lambda-dead-letter-config": _lambda_dead_letter_config,
+    **_sibling_patches(),
 }
 
 

@@ -222,7 +222,8 @@ def _check_limits(built: BuiltLayer, lock: ResolvedLock, max_zip_bytes: int, max
     if built.size > max_zip_bytes:
         raise PackageTooLargeError(
             f"{where} is {_mib(built.size)} zipped; Lambda allows at most {_mib(max_zip_bytes)} for a direct upload. "
-            "Leave packages out with exclude= (those the runtime provides, such as boto3 and botocore)."
+            "Pass store_on_s3=True (with s3_bucket=) to deploy it from S3, or leave packages out with exclude= "
+            "(those the runtime provides, such as boto3 and botocore)."
         )
     if built.unzipped_size > max_unzipped_bytes:
         raise PackageTooLargeError(

@@ -14,7 +14,7 @@ from zipfile import ZIP_DEFLATED
 from repro_zipfile import ReproducibleZipFile
 
 from ..errors import PackageTooLargeError, SourceError
-from ..limits import MAX_ZIP_BYTES
+from ..limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
 from .bytecode import Bytecode
 from .files import SourceFile
 from .hashing import base64_sha256, hash_files
@@ -89,9 +89,16 @@ def build_zip(
     size = dest.stat().st_size
     if size > max_bytes:
         dest.unlink(missing_ok=True)
+        how = "for a direct upload" if max_bytes <= MAX_ZIP_BYTES else "deployed from S3"
+        advice = (
+            f"Pass store_on_s3=True (with s3_bucket=) to deploy it from S3 (up to {MAX_UNZIPPED_BYTES / 2**20:.0f} "
+            "MiB), move dependencies into a layer or exclude large files."
+            if max_bytes <= MAX_ZIP_BYTES
+            else "Move dependencies into a layer or exclude large files."
+        )
         raise PackageTooLargeError(
             f"Package {name!r} is {size / 2**20:.1f} MiB zipped; Lambda allows at most {max_bytes / 2**20:.0f} MiB "
-            "for a direct upload. Move dependencies into a layer or exclude large files."
+            f"{how}. {advice}"
         )
     with zipfile.ZipFile(dest) as archive:
         entries = [info for info in archive.infolist() if not info.is_dir()]

@@ -1,4 +1,8 @@
-"""Scheduled Lambda: plan the nightly retention sweep for the time an EventBridge rule fired.
+"""Scheduled Lambda: plan the nightly retention sweep for the time a schedule fired.
+
+Both scheduled-event shapes are accepted: an EventBridge scheduled rule's (``source: aws.events``, ``detail: {}``)
+and an EventBridge Scheduler schedule's (``source: aws.scheduler``, ``detail`` the string ``"{}"``). Both carry the
+scheduled time in ``time``.
 
 The job is deterministic given the event's ``time`` and ``RETENTION_DAYS``: it computes the
 report window (the previous full UTC day), the retention cutoff (midnight UTC ``RETENTION_DAYS``
@@ -27,8 +31,12 @@ SETTINGS = Settings.from_env()
 logger = get_logger(SERVICE, settings=SETTINGS)
 
 
+#: ``source`` of a scheduled rule's event and of an EventBridge Scheduler event.
+SCHEDULE_SOURCES = ("aws.events", "aws.scheduler")
+
+
 class InvalidScheduleEventError(ValueError):
-    """The event is not an EventBridge ``Scheduled Event``."""
+    """The event is not an EventBridge ``Scheduled Event`` (from a scheduled rule or from EventBridge Scheduler)."""
 
 
 class ReportWindow(TypedDict):
@@ -49,19 +57,19 @@ class CronSummary(TypedDict):
 
 
 def parse_schedule_event(event: Any) -> datetime:
-    """Return the UTC time an EventBridge scheduled rule fired.
+    """Return the UTC time a scheduled rule or an EventBridge Scheduler schedule fired.
 
     Raises
     ------
     InvalidScheduleEventError
-        If ``event`` is not a ``Scheduled Event`` from ``aws.events`` with an ISO 8601 ``time``.
+        If ``event`` is not a ``Scheduled Event`` from ``aws.events`` or ``aws.scheduler`` with an ISO 8601 ``time``.
     """
     if not isinstance(event, Mapping):
         raise InvalidScheduleEventError(f"expected an EventBridge event object, got {type(event).__name__}")
     detail_type, source = event.get("detail-type"), event.get("source")
-    if detail_type != "Scheduled Event" or source != "aws.events":
+    if detail_type != "Scheduled Event" or source not in SCHEDULE_SOURCES:
         raise InvalidScheduleEventError(
-            "expected an EventBridge 'Scheduled Event' from 'aws.events', "
+            "expected an EventBridge 'Scheduled Event' from 'aws.events' or 'aws.scheduler', "
             f"got detail-type={detail_type!r}, source={source!r}"
         )
     raw_time = event.get("time")
@@ -109,7 +117,7 @@ def plan_retention(scheduled_at: datetime, retention_days: int, *, started: floa
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> CronSummary:
-    """Handle an EventBridge scheduled event and return the run summary.
+    """Handle a scheduled event (scheduled rule or EventBridge Scheduler) and return the run summary.
 
     Raises
     ------

@@ -11,7 +11,7 @@ def stack() -> cdk.TerraformStack:
     return cdk.TerraformStack(cdk.Testing.app(), "test")
 
 
-def function(scope: cdk.TerraformStack, *, timeout: int = 30, name: str = "fn") -> LambdaPythonFunction:
+def function(scope: cdk.TerraformStack, *, timeout: int = 30, name: str = "fn", **options) -> LambdaPythonFunction:
     return LambdaPythonFunction(
         scope,
         name,
@@ -21,6 +21,7 @@ def function(scope: cdk.TerraformStack, *, timeout: int = 30, name: str = "fn") 
         handler="worker.lambda_handler",
         execution_role_arn=ROLE_ARN,
         timeout=timeout,
+        **options,
     )
 
 

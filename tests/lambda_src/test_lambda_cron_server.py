@@ -20,12 +20,15 @@ def _known_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cron_server, "SETTINGS", Settings(app_name="practice-test", environment="test"))
 
 
+@pytest.mark.parametrize("event_name", ["eventbridge_schedule", "eventbridge_scheduler_schedule"])
 def test_schedule_event_returns_retention_plan(
-    load_event: LoadEvent, lambda_context: LambdaContext, capture_logs: Any
+    event_name: str, load_event: LoadEvent, lambda_context: LambdaContext, capture_logs: Any
 ) -> None:
+    """A scheduled rule's event (``source: aws.events``) and AWS's EventBridge Scheduler sample event
+    (``source: aws.scheduler``, ``detail`` the string ``"{}"``) plan the same run."""
     logs = capture_logs(cron_server.logger)
 
-    summary = cron_server.lambda_handler(load_event("eventbridge_schedule"), lambda_context)
+    summary = cron_server.lambda_handler(load_event(event_name), lambda_context)
 
     duration_ms = summary.pop("duration_ms")  # type: ignore[misc]
     assert isinstance(duration_ms, float) and duration_ms >= 0
@@ -83,11 +86,12 @@ def _schedule(**changes: Any) -> Callable[[LoadEvent], dict[str, Any]]:
     [
         (
             lambda load: load("sqs_batch_all_good"),
-            "expected an EventBridge 'Scheduled Event' from 'aws.events', got detail-type=None, source=None",
+            "expected an EventBridge 'Scheduled Event' from 'aws.events' or 'aws.scheduler', "
+            "got detail-type=None, source=None",
         ),
         (
             _schedule(detail_type="Object Created", source="aws.s3"),
-            "expected an EventBridge 'Scheduled Event' from 'aws.events', "
+            "expected an EventBridge 'Scheduled Event' from 'aws.events' or 'aws.scheduler', "
             "got detail-type='Object Created', source='aws.s3'",
         ),
         (_schedule(time=None), "scheduled event 'time' must be a string, got None"),
@@ -109,6 +113,12 @@ def test_non_schedule_event_raises_clear_error(
 
     (record,) = logs.records()
     assert (record["level"], record["message"], record["reason"]) == ("ERROR", "Rejected non-schedule event", message)
+
+
+def test_scheduler_event_detail_is_the_string_of_an_empty_object(load_event: LoadEvent) -> None:
+    event = load_event("eventbridge_scheduler_schedule")
+    assert (event["source"], event["detail-type"], event["detail"]) == ("aws.scheduler", "Scheduled Event", "{}")
+    assert cron_server.parse_schedule_event(event) == datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
 
 
 def test_invalid_schedule_event_is_a_value_error() -> None:

@@ -26,6 +26,7 @@ from cdktf_lambda.packaging.hashing import base64_sha256
 from devtools.smoke import plan_changes
 from tests._checkout import copy_checkout
 from tests._synth import synth
+from tests.lifecycle._feature_checks import check_features
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,15 +52,35 @@ MOTO_WORKAROUNDS = {
     ),
     "lambda-dead-letter-config": (
         "Lambda DeadLetterConfig: moto 5.2 drops it on CreateFunction/UpdateFunctionConfiguration and never "
-        "returns it. Unpatched, cron_server (async failures -> cron_server_dlq) re-plans an update forever. "
-        "Patched in cdktf_lambda/local/moto_entry.py."
+        "returns it. Unpatched, a function with dead_letter_config re-plans an update forever (the app's "
+        "cron_server now uses an on-failure destination instead). Patched in cdktf_lambda/local/moto_fidelity.py."
+    ),
+    "lambda-function-settings": (
+        "Lambda SnapStart/LoggingConfig/EphemeralStorage: moto 5.2 answers SnapStart ApplyOn=None whatever was set, "
+        "never returns LoggingConfig and ignores an EphemeralStorage update. Unpatched, api_server (SnapStart) and "
+        "every function (JSON logs) re-plan an update forever. Patched in cdktf_lambda/local/moto_fidelity.py."
+    ),
+    "lambda-event-invoke-config": (
+        "Lambda event invoke config: moto 5.2 appends on every Put, Get returns the first, Qualifier is ignored. "
+        "Unpatched, cron_server's async config on the alias drifts after any change. "
+        "Patched in cdktf_lambda/local/moto_fidelity.py."
+    ),
+    "lambda-event-source-mapping-qualifier": (
+        "Lambda event source mapping for an alias: moto 5.2 reports the version's ARN (function:name:1) instead of "
+        "the alias ARN given (function:name:live). Unpatched, worker's mapping re-plans function_name forever. "
+        "Patched in cdktf_lambda/local/moto_fidelity.py."
+    ),
+    "lambda-recursion-config": (
+        "Lambda recursion config: moto 5.2 has no Put/GetFunctionRecursionConfig; every function's "
+        "aws_lambda_function_recursion_config fails to apply. Patched in cdktf_lambda/local/moto_fidelity.py."
     ),
 }
 MOTO_NOT_EXERCISED = (
     "Lambda Invoke needs Docker in moto: the handlers are run from the built zips by tests/lambda_src and "
     "tests/cdktf_lambda/local/test_invoke.py instead.",
     "The HTTP API endpoint (api_endpoint) is a name only: moto does not serve it.",
-    "The EventBridge schedule never fires and the SQS event source mapping never polls.",
+    "The Scheduler schedule never fires (nor retries, nor dead-letters) and the SQS event source mapping never "
+    "polls; SnapStart takes no snapshot.",
     "Each SQS queue create costs ~25 s: the aws provider waits for attribute propagation (hard-coded), most of "
     "apply's wall time.",
 )
@@ -237,7 +258,9 @@ def check_deployed(
     the layers (the deployed layer version ARNs, in order), ``CodeSha256`` equal to the construct's ``zip_hash``
     (stack output ``<function>_zip_hash``) and to the hash of the zip in the synth output, tags from the provider's
     ``default_tags``; its log group ``/aws/lambda/<name>`` and retention. Per layer version: ``CodeSha256`` and
-    compatible runtimes/architectures.
+    compatible runtimes/architectures. Then the production options (:func:`tests.lifecycle._feature_checks.
+    check_features`): alias on the published version, SnapStart, logging config, recursion guard, async config,
+    the Scheduler schedule.
     """
     lam = aws_client("lambda", endpoint_url)
     logs = aws_client("logs", endpoint_url)
@@ -261,6 +284,7 @@ def check_deployed(
         assert got["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == function, where
         assert got["TracingConfig"]["Mode"] == want["tracing_config"]["mode"], where
         assert got["Role"] == resolve(want["role"], state), where
+        assert got["Version"] == "$LATEST", where
         if "dead_letter_config" in want:
             assert got.get("DeadLetterConfig", {}).get("TargetArn") == resolve(
                 want["dead_letter_config"]["target_arn"], state
@@ -303,6 +327,7 @@ def check_deployed(
         ), logical_id
     layer_arns = {values["arn"] for address, values in state.items() if address.startswith("aws_lambda_layer_version.")}
     assert {outputs["runtime_layer_arn"], outputs["dependency_layer_arn"]} == layer_arns
+    check_features(config, state, outputs, endpoint_url)
     return code_sha256
 
 

@@ -1,8 +1,8 @@
 """The app's full Terraform lifecycle against moto, with raw terraform: once per flavor (cdktf, cdktn).
 
 cdktf: synth -> init -> validate -> apply -> check every deployed object through boto3 -> plan is empty -> edit one
-line of worker's source in the copy, re-synth -> the plan updates worker's code and nothing else -> apply -> plan is
-empty -> destroy -> nothing left in moto.
+line of worker's source in the copy, re-synth -> the plan updates worker's code (a new published version) and moves
+its alias to that version, nothing else -> apply -> plan is empty -> destroy -> nothing left in moto.
 
 cdktn (CDK Terrain): synth with ``CDKTF_LAMBDA_FLAVOR=cdktn`` -> init -> apply -> checks -> plan is empty -> the
 cdktf-synthesized configuration plans no change against that state either (switching flavors needs no state
@@ -79,14 +79,17 @@ def _cdktf_lifecycle(tmp_path: Path, cli_config: Path, moto: MotoServer, phases:
     changed_address = address_of(
         tf.config, "aws_lambda_function", function_name=outputs[f"{CHANGED_FUNCTION}_function_name"]
     )
+    alias_address = address_of(tf.config, "aws_lambda_alias", function_name=f"${{{changed_address}.function_name}}")
     with phases("plan (code change)"):
         result = tf.plan_exit_code("-out=code-change.tfplan")
         assert result.returncode == 2, f"the edit of {CHANGED_FUNCTION}'s source planned nothing:\n{result.output}"
         changes = tf.planned_changes("code-change.tfplan")
-        assert changes == [(changed_address, ["update"])], (
-            f"a one-line edit of {CHANGED_FUNCTION} must update only its function, in place; got {changes}\n"
-            f"{result.output}"
+        assert sorted(changes) == sorted([(changed_address, ["update"]), (alias_address, ["update"])]), (
+            f"a one-line edit of {CHANGED_FUNCTION} must update only its function (publishing a version) and move its "
+            f"alias, in place; got {changes}\n{result.output}"
         )
+        alias_change = tf.planned_resource_change("code-change.tfplan", alias_address)
+        assert set(alias_change.get("after_unknown", {})) >= {"function_version"}, alias_change
         change = tf.planned_resource_change("code-change.tfplan", changed_address)
         known_changes = {key for key, value in change["after"].items() if change["before"].get(key) != value} - set(
             change.get("after_unknown", {})

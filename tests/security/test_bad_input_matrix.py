@@ -18,6 +18,7 @@ from cdktf_lambda import (
     HandlerNotFoundError,
     InvalidParameterError,
     LambdaFastapiServer,
+    LambdaPythonPackage,
     PackageTooLargeError,
     QueueWorker,
     RuntimeCodeModules,
@@ -65,10 +66,10 @@ def role_with_tags(tags):
     return build
 
 
-def schedule(expression):
+def schedule(expression, **options):
     def build(stack, _src):
         fn = LambdaFastapiServer(stack, "api", **SERVER)
-        Schedule(stack, "s", rule_name="r", schedule_expression=expression, function=fn)
+        Schedule(stack, "s", rule_name="r", schedule_expression=expression, function=fn, **options)
 
     return build
 
@@ -79,8 +80,14 @@ def layer(**overrides):
     def build(stack, _src):
         kwargs = {"lock_file": f"{LOCKS}/uv.lock", "layer_name": "deps", **overrides}
         DependencyLayer(stack, "deps", **kwargs)
+def package(**options):
+    def build(stack, src):
+        LambdaPythonPackage(stack, "pkg", source_dir=src / "api_server", packaging_mode="synth", **options)
 
     return build
+
+
+SUBNET, GROUP = "subnet-0123456789abcdef0", "sg-0123456789abcdef0"
 
 
 def tree(mutate: Callable[[Path], None]):
@@ -200,18 +207,95 @@ CASES = {
         SourceError,
         "Python 3.13",
     ),
+    # production options of a function
+    "snap_start on python3.11": (
+        server(snap_start=True, publish=True, runtime="python3.11"),
+        InvalidParameterError,
+        "snap_start",
+    ),
+    "snap_start without publish": (server(snap_start=True), InvalidParameterError, "snap_start"),
+    "snap_start with provisioned concurrency": (
+        server(snap_start=True, publish=True, alias_name="live", provisioned_concurrent_executions=1),
+        InvalidParameterError,
+        "provisioned concurrency",
+    ),
+    "snap_start with 1024 MB ephemeral storage": (
+        server(snap_start=True, publish=True, ephemeral_storage_size=1024),
+        InvalidParameterError,
+        "ephemeral_storage_size",
+    ),
+    "provisioned concurrency without an alias": (
+        server(provisioned_concurrent_executions=2),
+        InvalidParameterError,
+        "provisioned_concurrent_executions",
+    ),
+    "alias without publish": (server(alias_name="live"), InvalidParameterError, "alias_name"),
+    "log format XML": (server(logging_log_format="XML"), InvalidParameterError, "logging_log_format"),
+    "application log level LOUD": (
+        server(logging_log_format="JSON", logging_application_log_level="LOUD"),
+        InvalidParameterError,
+        "logging_application_log_level",
+    ),
+    "system log level with Text logs": (
+        server(logging_system_log_level="WARN"),
+        InvalidParameterError,
+        "logging_system_log_level",
+    ),
+    "recursive loop Maybe": (server(recursive_loop="Maybe"), InvalidParameterError, "recursive_loop"),
+    "retries 3": (server(maximum_retry_attempts=3), InvalidParameterError, "maximum_retry_attempts"),
+    "event age 59": (server(maximum_event_age_in_seconds=59), InvalidParameterError, "maximum_event_age_in_seconds"),
+    "destination not an sqs/sns/lambda/events ARN": (
+        server(destination_on_failure="arn:aws:s3:::bucket"),
+        InvalidParameterError,
+        "destination_on_failure",
+    ),
+    "ephemeral storage 511": (server(ephemeral_storage_size=511), InvalidParameterError, "ephemeral_storage_size"),
+    "ephemeral storage 10241": (server(ephemeral_storage_size=10241), InvalidParameterError, "ephemeral_storage_size"),
+    "subnets without security groups": (server(vpc_subnet_ids=[SUBNET]), InvalidParameterError, "vpc_subnet_ids"),
+    "security groups without subnets": (
+        server(vpc_security_group_ids=[GROUP]),
+        InvalidParameterError,
+        "vpc_security_group_ids",
+    ),
+    # EventBridge Scheduler
+    "unknown time zone": (
+        schedule("rate(1 day)", schedule_expression_timezone="Mars/Olympus"),
+        InvalidParameterError,
+        "schedule_expression_timezone",
+    ),
+    "flexible window without a time zone": (
+        schedule("rate(1 day)", flexible_time_window_minutes=10),
+        InvalidParameterError,
+        "flexible_time_window_minutes",
+    ),
+    "invalid at() date": (
+        schedule("at(2027-02-30T09:00:00)", schedule_expression_timezone="UTC"),
+        InvalidParameterError,
+        "schedule_expression",
+    ),
+    "scheduler retries 186": (
+        schedule("rate(1 day)", schedule_expression_timezone="UTC", maximum_retry_attempts=186),
+        InvalidParameterError,
+        "maximum_retry_attempts",
+    ),
+    # artifacts on S3
+    "52 MB zip without store_on_s3": (
+        tree(_write("api_server/blob.bin", os.urandom(52 * 2**20))),
+        PackageTooLargeError,
+        "store_on_s3",
+    ),
+    "store_on_s3 without a bucket": (package(store_on_s3=True), InvalidParameterError, "s3_bucket"),
+    "bad s3_bucket name": (package(store_on_s3=True, s3_bucket="My_Bucket"), InvalidParameterError, "s3_bucket"),
 }
 #: Cases whose failing construct comes after a valid one: only the failing construct's resources must be absent.
+_SCHEDULE_TYPES = ("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_scheduler_schedule", "aws_iam_role")
 ABSENT_TYPES = {
     "visibility timeout < 6 x timeout": ("aws_sqs_queue", "aws_lambda_event_source_mapping"),
-    "bad schedule expression": ("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target"),
-}
-
-
-#: Cases whose failing construct comes after a valid one: only the failing construct's resources must be absent.
-ABSENT_TYPES = {
-    "visibility timeout < 6 x timeout": ("aws_sqs_queue", "aws_lambda_event_source_mapping"),
-    "bad schedule expression": ("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target"),
+    "bad schedule expression": _SCHEDULE_TYPES,
+    "unknown time zone": (*_SCHEDULE_TYPES, "aws_sqs_queue"),
+    "flexible window without a time zone": (*_SCHEDULE_TYPES, "aws_sqs_queue"),
+    "invalid at() date": (*_SCHEDULE_TYPES, "aws_sqs_queue"),
+    "scheduler retries 186": (*_SCHEDULE_TYPES, "aws_sqs_queue"),
 }
 
 

@@ -18,13 +18,16 @@ pytestmark = pytest.mark.slow
 
 #: Checks that stay skipped, each with the reason. Everything else checkov reports must pass.
 SKIPPED_CHECKS: dict[str, str] = {
-    "CKV_AWS_117": "Lambda inside a VPC: the functions reach no private resources; a VPC would only add NAT cost "
-    "and cold-start time.",
+    "CKV_AWS_117": "Lambda inside a VPC: offered as vpc_subnet_ids=/vpc_security_group_ids= (the role gets the "
+    "network-interface permissions); the reference functions reach no private resources, and a VPC would only add "
+    "NAT cost and cold-start time.",
     "CKV_AWS_115": "Reserved concurrency: offered as reserved_concurrent_executions=, not set by default because "
     "reserving concurrency in a new account (quota 10) fails the deploy.",
-    "CKV_AWS_116": "Function DLQ: applies to asynchronous invocations. cron_server (invoked asynchronously by "
-    "EventBridge) has one (tests/stacks: test_cron_server_keeps_failed_async_events_in_its_dead_letter_queue); "
-    "api_server is invoked synchronously and worker through SQS, whose queue has its own DLQ.",
+    "CKV_AWS_116": "Function DLQ (dead_letter_config): applies to asynchronous invocations. cron_server (invoked "
+    "asynchronously by EventBridge Scheduler) sends failed events to its queue through an on-failure destination, "
+    "which AWS recommends over a DLQ and checkov does not recognise (tests/stacks: "
+    "test_cron_server_sends_failed_async_events_to_its_dead_letter_queue); api_server is invoked synchronously and "
+    "worker through SQS, whose queue has its own DLQ.",
     "CKV_AWS_272": "Code signing: offered as code_signing_config_arn=; needs an AWS Signer profile and a signing "
     "step this project does not run.",
     "CKV_AWS_173": "Environment encryption with a customer key: offered as kms_key_arn=; Lambda already encrypts "
@@ -34,6 +37,8 @@ SKIPPED_CHECKS: dict[str, str] = {
     "default, and a customer key needs a key policy for the logs service.",
     "CKV_AWS_338": "One-year log retention: retention is the seed's log_retention_days (default 14) by design; "
     "a team that must keep logs for a year sets 365.",
+    "CKV_AWS_297": "Scheduler schedule KMS key: offered as Schedule(kms_key_arn=); the schedule's input holds no "
+    "secret (the Scheduler event shape) and Scheduler encrypts it with an AWS owned key by default.",
     "CKV_AWS_309": "API route authorization: the reference API is public on purpose (GET / and /health); an "
     "authorizer is the application's choice.",
 }
@@ -50,8 +55,14 @@ def _library_stack():
         package_zip_path="a.zip",
         package_zip_hash="aA==",
         handler="worker.lambda_handler",
-        execution_role_arn=role.arn,
+        role=role,
         tracing_mode="Active",
+        publish=True,
+        alias_name="live",
+        provisioned_concurrent_executions=1,
+        destination_on_failure="arn:aws:sns:us-east-1:123456789012:failures",
+        vpc_subnet_ids=["subnet-0123456789abcdef0"],
+        vpc_security_group_ids=["sg-0123456789abcdef0"],
     )
     FunctionUrl(
         stack,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -56,11 +57,15 @@ def test_each_function_has_its_own_role_trusting_lambda(app_stack):
     roles = resources(app_stack[1], "aws_iam_role")
     functions = resources(app_stack[1], "aws_lambda_function")
     assert len({f["role"] for f in functions.values()}) == 3
+    services = {}
     for role in roles.values():
-        trust = json.loads(role["assume_role_policy"])
-        assert trust["Statement"] == [
-            {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}
-        ]
+        (statement,) = json.loads(role["assume_role_policy"])["Statement"]
+        assert (statement["Action"], statement["Effect"]) == ("sts:AssumeRole", "Allow")
+        services[role["name"]] = statement["Principal"]["Service"]
+    assert services == {
+        **{f"practice-dev-{n.replace('_', '-')}-role": "lambda.amazonaws.com" for n in FUNCTIONS},
+        "practice-dev-cron-server-scheduler": "scheduler.amazonaws.com",
+    }
 
 
 def test_logs_permissions_are_scoped_to_the_functions_own_log_group(app_stack):
@@ -134,17 +139,20 @@ def _one(synthesized, resource_type):
     return item
 
 
+def _alias_id(synthesized, function):
+    (alias_id,) = [k for k in resources(synthesized, "aws_lambda_alias") if k.startswith(f"{function}_alias")]
+    return alias_id
+
+
 def test_http_api_proxies_everything_to_api_server(app_stack):
     synthesized = app_stack[1]
     api_id, api = _one(synthesized, "aws_apigatewayv2_api")
     integration_id, integration = _one(synthesized, "aws_apigatewayv2_integration")
-    function_id = next(
-        k for k, f in resources(synthesized, "aws_lambda_function").items() if "api-server" in f["function_name"]
-    )
+    alias_id = _alias_id(synthesized, "api_server")
     assert (api["name"], api["protocol_type"]) == ("practice-dev-api", "HTTP")
     assert integration["integration_type"] == "AWS_PROXY"
     assert integration["payload_format_version"] == "2.0"
-    assert integration["integration_uri"] == f"${{aws_lambda_function.{function_id}.invoke_arn}}"
+    assert integration["integration_uri"] == f"${{aws_lambda_alias.{alias_id}.invoke_arn}}"
     _, route = _one(synthesized, "aws_apigatewayv2_route")
     assert (route["route_key"], route["target"]) == (
         "$default",
@@ -174,19 +182,102 @@ def test_api_gateway_may_invoke_api_server_only_from_this_api(app_stack):
     assert permission["action"] == "lambda:InvokeFunction"
     assert permission["source_arn"] == f"${{aws_apigatewayv2_api.{api_id}.execution_arn}}/*/*"
     assert "api_server_function" in permission["function_name"]
+    assert permission["qualifier"] == f"${{aws_lambda_alias.{_alias_id(synthesized, 'api_server')}.name}}"
 
 
-def test_schedule_invokes_cron_server_and_permission_is_scoped_to_the_rule(app_stack):
+def test_cron_server_runs_on_a_scheduler_schedule_in_madrid_time(app_stack):
     synthesized = app_stack[1]
+    _, schedule = _one(synthesized, "aws_scheduler_schedule")
+    alias_arn = f"${{aws_lambda_alias.{_alias_id(synthesized, 'cron_server')}.arn}}"
+    dlq_id = next(
+        k for k, q in resources(synthesized, "aws_sqs_queue").items() if q["name"].endswith("cron-server-dlq")
+    )
+    assert (schedule["name"], schedule["schedule_expression"], schedule["schedule_expression_timezone"]) == (
+        "practice-dev-cron-server",
+        "cron(15 0 * * ? *)",
+        "Europe/Madrid",
+    )
+    assert schedule["flexible_time_window"] == {"mode": "OFF"}
+    target = schedule["target"]
+    assert target["arn"] == alias_arn
+    assert target["retry_policy"] == {"maximum_event_age_in_seconds": 86400, "maximum_retry_attempts": 185}
+    assert target["dead_letter_config"] == {"arn": f"${{aws_sqs_queue.{dlq_id}.arn}}"}
+    # account and region are Terraform expressions (split from the alias ARN); JSON once Terraform resolves them.
+    event = json.loads(re.sub(r"\$\{[^}]*\}", "resolved", target["input"]))
+    assert 'element(split(":", aws_lambda_alias.' in target["input"]
+    assert (event["source"], event["detail-type"], event["detail"]) == ("aws.scheduler", "Scheduled Event", "{}")
+    assert (event["time"], event["resources"]) == ("<aws.scheduler.scheduled-time>", ["<aws.scheduler.schedule-arn>"])
+    (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "invoke"]
+    assert json.loads(policy["policy"])["Statement"] == [
+        {"Action": ["lambda:InvokeFunction"], "Effect": "Allow", "Resource": [alias_arn]},
+        {"Action": ["sqs:SendMessage"], "Effect": "Allow", "Resource": [f"${{aws_sqs_queue.{dlq_id}.arn}}"]},
+    ]
+    assert "aws_cloudwatch_event_rule" not in synthesized["resource"]
+    assert [p["principal"] for p in resources(synthesized, "aws_lambda_permission").values()] == [
+        "apigateway.amazonaws.com"
+    ], "Scheduler invokes with its role: no resource-based permission"
+
+
+def test_without_a_time_zone_the_schedule_is_a_rule_invoking_the_alias():
+    synthesized = synth_json(AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig(cron_timezone=None)))
     rule_id, rule = _one(synthesized, "aws_cloudwatch_event_rule")
     assert (rule["name"], rule["schedule_expression"]) == ("practice-dev-cron-server", "cron(15 0 * * ? *)")
     _, target = _one(synthesized, "aws_cloudwatch_event_target")
-    assert (
-        "cron_server_function" in target["arn"] and target["rule"] == f"${{aws_cloudwatch_event_rule.{rule_id}.name}}"
+    alias_id = _alias_id(synthesized, "cron_server")
+    assert (target["arn"], target["rule"]) == (
+        f"${{aws_lambda_alias.{alias_id}.arn}}",
+        f"${{aws_cloudwatch_event_rule.{rule_id}.name}}",
     )
     permission = _permission(synthesized, "events.amazonaws.com")
     assert permission["source_arn"] == f"${{aws_cloudwatch_event_rule.{rule_id}.arn}}"
     assert "cron_server_function" in permission["function_name"]
+    assert permission["qualifier"] == f"${{aws_lambda_alias.{alias_id}.name}}"
+    assert "aws_scheduler_schedule" not in synthesized["resource"]
+
+
+def test_every_function_publishes_and_has_the_alias_live_on_its_version(app_stack):
+    synthesized = app_stack[1]
+    functions = resources(synthesized, "aws_lambda_function")
+    aliases = resources(synthesized, "aws_lambda_alias")
+    assert all(f["publish"] is True for f in functions.values())
+    assert sorted((a["name"], a["function_version"]) for a in aliases.values()) == sorted(
+        ("live", f"${{aws_lambda_function.{fid}.version}}") for fid in functions
+    )
+    assert {n for n in FUNCTIONS if f"{n}_alias_arn" in synthesized["output"]} == set(FUNCTIONS)
+
+
+def test_snap_start_on_api_server_only(app_stack):
+    functions = _by_name(app_stack[1], "aws_lambda_function")
+    assert {name: f.get("snap_start") for name, f in functions.items()} == {
+        "practice-dev-api-server": {"apply_on": "PublishedVersions"},
+        "practice-dev-cron-server": None,
+        "practice-dev-worker": None,
+    }
+
+
+def test_json_logs_at_the_apps_level_into_the_functions_own_log_group(app_stack):
+    for name, function in _by_name(app_stack[1], "aws_lambda_function").items():
+        assert function["logging_config"] == {
+            "log_format": "JSON",
+            "log_group": f"/aws/lambda/{name}",
+            "application_log_level": "INFO",
+            "system_log_level": "INFO",
+        }
+    warning = AppStack(cdk.Testing.app(), "x", config=AppStackConfig(log_level="WARNING"))
+    levels = {
+        f["logging_config"]["application_log_level"]
+        for f in resources(synth_json(warning), "aws_lambda_function").values()
+    }
+    assert levels == {"WARN"}, "Python's WARNING is Lambda's WARN"
+
+
+def test_recursive_loops_are_terminated_for_every_function(app_stack):
+    configs = resources(app_stack[1], "aws_lambda_function_recursion_config")
+    functions = resources(app_stack[1], "aws_lambda_function")
+    assert sorted(c["function_name"] for c in configs.values()) == sorted(
+        f"${{aws_lambda_function.{fid}.function_name}}" for fid in functions
+    )
+    assert {c["recursive_loop"] for c in configs.values()} == {"Terminate"}
 
 
 def test_worker_queue_with_dlq_sse_and_partial_batch_failures(app_stack):
@@ -204,7 +295,8 @@ def test_worker_queue_with_dlq_sse_and_partial_batch_failures(app_stack):
     _, mapping = _one(synthesized, "aws_lambda_event_source_mapping")
     assert mapping["event_source_arn"] == f"${{aws_sqs_queue.{queue_id}.arn}}"
     assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
-    assert mapping["batch_size"] == 10 and "worker_function" in mapping["function_name"]
+    assert mapping["batch_size"] == 10
+    assert mapping["function_name"] == f"${{aws_lambda_alias.{_alias_id(synthesized, 'worker')}.arn}}"
 
 
 def test_worker_may_only_consume_its_own_queue(app_stack):
@@ -233,22 +325,23 @@ def test_functions_trace_with_xray(app_stack):
     assert len(xray) == 3
 
 
-def test_cron_server_keeps_failed_async_events_in_its_dead_letter_queue(app_stack):
+def test_cron_server_sends_failed_async_events_to_its_dead_letter_queue(app_stack):
     synthesized = app_stack[1]
     dlq_id = next(
         k for k, q in resources(synthesized, "aws_sqs_queue").items() if q["name"].endswith("cron-server-dlq")
     )
-    functions = _by_name(synthesized, "aws_lambda_function")
-    assert functions["practice-dev-cron-server"]["dead_letter_config"] == {
-        "target_arn": f"${{aws_sqs_queue.{dlq_id}.arn}}"
-    }
-    (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "dead_letter"]
+    _, config = _one(synthesized, "aws_lambda_function_event_invoke_config")
+    assert config["qualifier"] == f"${{aws_lambda_alias.{_alias_id(synthesized, 'cron_server')}.name}}"
+    assert (config["maximum_retry_attempts"], config["maximum_event_age_in_seconds"]) == (2, 3600)
+    assert config["destination_config"] == {"on_failure": {"destination": f"${{aws_sqs_queue.{dlq_id}.arn}}"}}
+    (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "destinations"]
     assert "cron_server_role" in policy["role"]
-    assert json.loads(policy["policy"])["Statement"][0] == {
-        "Action": ["sqs:SendMessage"],
-        "Effect": "Allow",
-        "Resource": [f"${{aws_sqs_queue.{dlq_id}.arn}}"],
-    }
+    assert json.loads(policy["policy"])["Statement"] == [
+        {"Action": ["sqs:SendMessage"], "Effect": "Allow", "Resource": [f"${{aws_sqs_queue.{dlq_id}.arn}}"]}
+    ]
+    assert config["depends_on"] == [
+        f"aws_iam_role_policy.{k}" for k, p in resources(synthesized, "aws_iam_role_policy").items() if p is policy
+    ]
 
 
 def test_s3_backend_choice():

@@ -30,6 +30,17 @@ def test_inventory_counts_and_reset(clean_moto: moto.MotoServer) -> None:
     moto.aws_client("apigatewayv2", url).create_api(Name="api", ProtocolType="HTTP")
     lam = moto.aws_client("lambda", url)
     lam.publish_layer_version(LayerName="deps", Content={"ZipFile": b"PK\x05\x06" + b"\0" * 18})
+    role_arn = iam.get_role(RoleName="r")["Role"]["Arn"]
+    moto.aws_client("scheduler", url).create_schedule(
+        Name="nightly",
+        ScheduleExpression="cron(15 0 * * ? *)",
+        ScheduleExpressionTimezone="Europe/Madrid",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": "arn:aws:lambda:us-east-1:123456789012:function:f", "RoleArn": role_arn},
+    )
+    s3 = moto.aws_client("s3", url)
+    s3.create_bucket(Bucket="artifacts")
+    s3.put_object(Bucket="artifacts", Key="builds/a.zip", Body=b"zip")
 
     inv = inventory.resource_inventory(url)
     assert inv["iam_roles"] == ["r"]
@@ -38,7 +49,12 @@ def test_inventory_counts_and_reset(clean_moto: moto.MotoServer) -> None:
     assert sorted(inv["eventbridge_rules"]) == ["orders/paid", "tick"], "rules of every bus"
     assert len(inv["apigatewayv2_apis"]) == 1
     assert inv["lambda_layer_versions"] == ["deps:1"]
+    assert inv["scheduler_schedules"] == ["default/nightly"]
+    assert (inv["s3_buckets"], inv["s3_objects"]) == (["artifacts"], ["artifacts/builds/a.zip"])
     assert set(inventory.leftovers(url)) == {
+        "scheduler_schedules",
+        "s3_buckets",
+        "s3_objects",
         "iam_roles",
         "iam_policies",
         "sqs_queues",
