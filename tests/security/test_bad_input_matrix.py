@@ -80,6 +80,8 @@ def layer(**overrides):
     def build(stack, _src):
         kwargs = {"lock_file": f"{LOCKS}/uv.lock", "layer_name": "deps", **overrides}
         DependencyLayer(stack, "deps", **kwargs)
+
+
 def package(**options):
     def build(stack, src):
         LambdaPythonPackage(stack, "pkg", source_dir=src / "api_server", packaging_mode="synth", **options)
