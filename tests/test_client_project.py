@@ -152,7 +152,12 @@ def test_the_client_synthesizes_a_function_log_group_and_layer(client):
     for artifact in (function["filename"], layer["filename"]):
         assert not os.path.isabs(artifact) and (client["stack_dir"] / artifact).is_file(), artifact
     with zipfile.ZipFile(client["stack_dir"] / function["filename"]) as archive:
-        assert sorted(archive.namelist()) == ["__init__.py", "lambda_handler.py"]
+        assert sorted(archive.namelist()) == [
+            "__init__.py",
+            "__pycache__/__init__.cpython-313.pyc",
+            "__pycache__/lambda_handler.cpython-313.pyc",
+            "lambda_handler.py",
+        ]
 
 
 def test_the_client_json_has_no_absolute_path(client):

@@ -81,6 +81,8 @@ def layer(**overrides):
         kwargs = {"lock_file": f"{LOCKS}/uv.lock", "layer_name": "deps", **overrides}
         DependencyLayer(stack, "deps", **kwargs)
 
+    return build
+
 
 def package(**options):
     def build(stack, src):
