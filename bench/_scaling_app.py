@@ -6,8 +6,9 @@ with the repository on ``PYTHONPATH`` and ``CDKTF_OUTDIR`` set::
     python bench/_scaling_app.py 30
 
 One stack: the aws provider, ``RuntimeCodeModules`` packaging every function (``packaging_mode="synth"``) and the
-``practice_util`` layer, one shared ``ExecutionRole``, and one ``LambdaPythonFunction`` (function + log group) per
-function. No dependency layer, API, schedule or queue: only what every function adds.
+one shared ``practice_util`` layer, and per function its own ``ExecutionRole`` (role + logging policy) and
+``LambdaPythonFunction`` (function + log group). No dependency layer, API, schedule or queue: only what every
+function adds.
 """
 
 from __future__ import annotations
@@ -30,15 +31,13 @@ class ScalingStack(cdk.TerraformStack):
         code = RuntimeCodeModules(
             self, "code", source_base_path="lambda_src", functions=names, packaging_mode="synth", name_prefix="bench-"
         )
-        role = ExecutionRole(self, "role", role_name="bench-functions-role")
         for name in names:
-            LambdaPythonFunction(
-                self,
-                name,
-                function_name=f"bench-{name.replace('_', '-')}",
-                package=code.packages[name],
-                execution_role_arn=role.arn,
+            function_name = f"bench-{name.replace('_', '-')}"
+            role = ExecutionRole(self, f"{name}_role", role_name=f"{function_name}-role")
+            function = LambdaPythonFunction(
+                self, name, function_name=function_name, package=code.packages[name], execution_role_arn=role.arn
             )
+            role.allow_logging(function.log_group_arn)
 
 
 def main() -> None:

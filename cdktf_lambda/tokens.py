@@ -2,10 +2,12 @@
 
 cdktf encodes an unresolved value in the shape the API expects: a string ``"${TfToken[TOKEN.1]}"`` (or one that
 contains it), a list ``["#{TfToken[TOKEN.2]}"]``, a map ``{"&{TfToken[TOKEN.3]}": …}``, a number (a huge
-negative double, about -1.8e289), or a jsii object (an ``IResolvable``). :func:`is_token` decides with cdktf's own
-test, ``Token.is_unresolved``, whenever the selected flavor's core library is loaded (a token cannot exist
-otherwise); a cheap plain-Python look at the encodings first spares that jsii call for every ordinary value. A
-string holding a Terraform expression (``"${aws_x.y.arn}"``, an escape hatch) counts as a token too.
+negative double, about -1.8e289), or a jsii object (an ``IResolvable``). :func:`is_token` decides lists, maps,
+numbers and objects with cdktf's own test, ``Token.is_unresolved``, whenever the selected flavor's core library is
+loaded (a token cannot exist otherwise); a cheap plain-Python look at the encodings first spares that jsii call for
+every ordinary value. A string holding ``${`` is a token without asking (cdktf's string test is that pattern; a
+Terraform expression such as ``"${aws_x.y.arn}"``, an escape hatch, counts too): a synth of 300 functions makes
+hundreds of such checks.
 
 A list that merely *contains* tokens (``[layer.arn, "arn:aws:…"]``) is not one: validators check its items.
 """
@@ -55,7 +57,9 @@ def is_token(value: Any) -> bool:
     """True when ``value`` is a value Terraform knows only at apply time (see the module docstring)."""
     if not _may_be_token(value):
         return False
-    if isinstance(value, str) and "${" in value and "${TfToken[" not in value:
-        return True  # a raw Terraform expression
+    if isinstance(value, str):
+        # A string holding "${" is a token to cdktf (its own encoding, "${TfToken[TOKEN.n]}", which its
+        # Token.is_unresolved matches by the same pattern) or a raw Terraform expression: no jsii round trip.
+        return "${" in value or bool(_token_class() and _token_class().is_unresolved(value))
     token = _token_class()
     return True if token is None else bool(token.is_unresolved(value))
