@@ -96,10 +96,15 @@ runtimes: $(VENV)/.synced ## provision the Lambda runtimes (RUNTIMES=python3.13)
 synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (FLAVOR=cdktn: with CDK Terrain)
 	NODE_OPTIONS="$(CLI_NODE_OPTIONS)" $(CLI) synth
 
+# Both cores: test files are spread over two workers (a file's tests stay together, so its module fixtures and
+# deployments are made once); the slowest tests are listed at the end.
+PYTEST_PARALLEL := -n 2 --dist loadfile --durations=15
+
 test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
-	$(PY) -m pytest
-	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn)"
-	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q -m "not terraform" tests/cdktf_lambda tests/stacks tests/test_main.py
+	$(PY) -m pytest $(PYTEST_PARALLEL)
+	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn; packaging/ and local/ use no CDK)"
+	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not terraform" tests/cdktf_lambda tests/stacks \
+	  tests/test_main.py --ignore=tests/cdktf_lambda/packaging --ignore=tests/cdktf_lambda/local
 
 bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime
 	$(PY) -m bench $(BENCH_ARGS)
