@@ -255,6 +255,22 @@ class LambdaPythonFunction(cdk.Construct):
         self.runtime = runtime
         self.architecture = architecture
         self.layers = layer_arns if is_token(layer_arns) else tuple(layer_arns)
+        self.environment_variables = environment_variables
+
+    def add_environment(self, variables: Mapping[str, str]) -> None:
+        """Add (or replace) environment variables after construction, e.g. the URL of a queue created later.
+
+        Checked like ``environment_variables`` (keys, reserved names, 4 KB in total with the others).
+        """
+        validate_environment_variables(variables)
+        current = self.environment_variables
+        if is_token(current):
+            merged = cdk.Token.as_string_map(cdk.Fn.merge([current, dict(variables)]))
+        else:
+            merged = {**current, **variables}
+            validate_environment_variables(merged)
+        self.function.put_environment(variables=merged)
+        self.environment_variables = merged
 
     @property
     def function_arn(self) -> str:

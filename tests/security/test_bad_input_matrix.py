@@ -13,6 +13,7 @@ import pytest
 
 from cdktf_lambda import (
     CdktfLambdaError,
+    DynamoTable,
     ExecutionRole,
     HandlerNotFoundError,
     InvalidParameterError,
@@ -67,6 +68,13 @@ def schedule(expression):
     def build(stack, _src):
         fn = LambdaFastapiServer(stack, "api", **SERVER)
         Schedule(stack, "s", rule_name="r", schedule_expression=expression, function=fn)
+
+    return build
+
+
+def table(**overrides):
+    def build(stack, _src):
+        DynamoTable(stack, "t", **{"table_name": "greetings", "partition_key": "request_id", **overrides})
 
     return build
 
@@ -156,6 +164,10 @@ CASES = {
     "unknown packaging_mode": (code(packaging_mode="docker"), InvalidParameterError, "packaging_mode"),
     "visibility timeout < 6 x timeout": (queue(120), InvalidParameterError, "visibility_timeout_seconds"),
     "bad schedule expression": (schedule("every 5 minutes"), InvalidParameterError, "schedule_expression"),
+    "table_name of 2 characters": (table(table_name="ab"), InvalidParameterError, "table_name"),
+    "table key type BOOL": (table(partition_key_type="BOOL"), InvalidParameterError, "partition_key_type"),
+    "capacity on an on-demand table": (table(read_capacity=5), InvalidParameterError, "read_capacity"),
+    "provisioned table without capacity": (table(billing_mode="PROVISIONED"), InvalidParameterError, "read_capacity"),
 }
 #: Cases whose failing construct comes after a valid one: only the failing construct's resources must be absent.
 ABSENT_TYPES = {
