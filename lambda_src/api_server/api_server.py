@@ -25,6 +25,7 @@ from practice_util import (
     Settings,
     build_greeting,
     get_logger,
+    greeting_store,
     isoformat_z,
     parse_json_object,
     utc_now,
@@ -75,12 +76,7 @@ def get_settings() -> Settings:
 
 def get_store() -> GreetingStore:
     """The greetings table (a dependency, so tests can replace it)."""
-    return _store(get_settings().require("greetings_table"))
-
-
-@functools.cache
-def _store(table_name: str) -> GreetingStore:
-    return GreetingStore(table_name)
+    return greeting_store(get_settings().require("greetings_table"))
 
 
 @functools.cache

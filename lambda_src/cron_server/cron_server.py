@@ -17,21 +17,17 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypedDict
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from practice_util import GreetingStore, Settings, get_logger, isoformat_z, parse_utc_timestamp
+from practice_util import GreetingStore, Settings, get_logger, greeting_store, isoformat_z, parse_utc_timestamp
 
 SERVICE = "cron-server"
 JOB_NAME = "greetings-retention"
 SETTINGS = Settings.from_env()
 logger = get_logger(SERVICE, settings=SETTINGS)
-_store: GreetingStore | None = None
 
 
 def get_store() -> GreetingStore:
     """The greetings table of ``GREETINGS_TABLE`` (one per process, made on first use)."""
-    global _store
-    if _store is None:
-        _store = GreetingStore(SETTINGS.require("greetings_table"))
-    return _store
+    return greeting_store(SETTINGS.require("greetings_table"))
 
 
 class InvalidScheduleEventError(ValueError):

@@ -6,7 +6,7 @@ from practice_util.greeting import SUPPORTED_LANGUAGES, GreetingError, build_gre
 from practice_util.log import get_logger
 from practice_util.payload import PayloadError, parse_json_object
 from practice_util.settings import LOG_LEVELS, ConfigurationError, Settings
-from practice_util.store import GreetingItem, GreetingStore
+from practice_util.store import GreetingItem, GreetingStore, greeting_store
 from practice_util.timeutil import isoformat_z, parse_utc_timestamp, start_of_utc_day, utc_now
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Settings",
     "build_greeting",
     "get_logger",
+    "greeting_store",
     "isoformat_z",
     "normalize_name",
     "parse_json_object",

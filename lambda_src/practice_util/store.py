@@ -7,9 +7,10 @@ reaches whatever ``AWS_ENDPOINT_URL`` names when it is set (the local cloud).
 
 from __future__ import annotations
 
+import functools
 from typing import Any, TypedDict
 
-__all__ = ["GreetingItem", "GreetingStore"]
+__all__ = ["GreetingItem", "GreetingStore", "greeting_store"]
 
 _FIELDS = ("request_id", "name", "language", "greeting", "created_at")
 
@@ -85,3 +86,9 @@ class GreetingStore:
                     continue
                 deleted += 1
         return deleted
+
+
+@functools.cache
+def greeting_store(table_name: str) -> GreetingStore:
+    """The process's one :class:`GreetingStore` of ``table_name`` (its client is reused by every invocation)."""
+    return GreetingStore(table_name)

@@ -24,7 +24,16 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from practice_util import GreetingStore, Settings, build_greeting, get_logger, isoformat_z, parse_json_object, utc_now
+from practice_util import (
+    GreetingStore,
+    Settings,
+    build_greeting,
+    get_logger,
+    greeting_store,
+    isoformat_z,
+    parse_json_object,
+    utc_now,
+)
 
 SERVICE = "sqs-worker"
 MAX_REQUEST_ID_LENGTH = 128
@@ -33,15 +42,11 @@ logger = get_logger(SERVICE, settings=SETTINGS)
 # raise_on_entire_batch_failure=False: a batch in which every record is bad still returns a
 # well-formed batchItemFailures list instead of raising BatchProcessingError.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-_store: GreetingStore | None = None
 
 
 def get_store() -> GreetingStore:
     """The greetings table of ``GREETINGS_TABLE`` (one per process, made on first use)."""
-    global _store
-    if _store is None:
-        _store = GreetingStore(SETTINGS.require("greetings_table"))
-    return _store
+    return greeting_store(SETTINGS.require("greetings_table"))
 
 
 class InvalidMessageError(ValueError):

@@ -110,6 +110,7 @@ def greetings_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[GreetingsBack
     from api_server import api_server
     from cron_server import cron_server
     from moto import mock_aws
+    from practice_util import greeting_store
     from worker import worker
 
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)  # the mock intercepts AWS's own endpoints only
@@ -130,10 +131,8 @@ def greetings_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[GreetingsBack
                 module.SETTINGS, greetings_table=backend.table, worker_queue_url=backend.queue_url
             )
             monkeypatch.setattr(module, "SETTINGS", wired)
-        monkeypatch.setattr(worker, "_store", None)
-        monkeypatch.setattr(cron_server, "_store", None)
-        api_server._store.cache_clear()
+        greeting_store.cache_clear()
         api_server._sqs.cache_clear()
         yield backend
-        api_server._store.cache_clear()
+        greeting_store.cache_clear()
         api_server._sqs.cache_clear()

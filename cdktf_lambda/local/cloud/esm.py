@@ -26,6 +26,7 @@ from collections import Counter
 from typing import Any
 
 from .invoke import Throttled, engine, invoke_function
+from .loops import Every
 from .sqs_events import batch_failures, sqs_record
 
 __all__ = ["EsmConsumer", "EsmSupervisor", "install"]
@@ -157,23 +158,14 @@ class EsmConsumer:
         esm.local_last_processing_result = "OK" if not failed else "PROBLEM: Function call failed"
 
 
-class EsmSupervisor(threading.Thread):
+class EsmSupervisor(Every):
     """Finds the SQS event source mappings of every account and region, and keeps their pollers running."""
 
     def __init__(self, interval: float) -> None:
-        super().__init__(name="esm-supervisor", daemon=True)
-        self.interval = interval
+        super().__init__("event-source-mappings", interval)
         self.consumers: dict[int, EsmConsumer] = {}
 
-    def run(self) -> None:
-        while True:
-            try:
-                self.reconcile()
-            except Exception as exc:
-                print(f"local-cloud: event source mappings: {exc!r}", flush=True)
-            time.sleep(self.interval)
-
-    def reconcile(self) -> None:
+    def step(self) -> None:
         seen = set()
         for regions in list(_lambda_backends().values()):
             for backend in list(regions.values()):

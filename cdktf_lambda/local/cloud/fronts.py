@@ -9,7 +9,6 @@ for as long as it exists; what a request gets is :mod:`.http`'s. :meth:`HttpFron
 from __future__ import annotations
 
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,6 +16,7 @@ from ..processes import free_port
 from .apigw import HttpResponse, standard_headers
 from .http import INTERNAL_ERROR, ApiApp, Request, UrlApp
 from .invoke import engine
+from .loops import Every
 
 __all__ = ["Front", "HttpFronts", "fronts", "install"]
 
@@ -70,22 +70,17 @@ class Front:
         self.server.server_close()
 
 
-class HttpFronts(threading.Thread):
+class HttpFronts(Every):
     """Keeps a :class:`Front` for every deployed HTTP API and function URL (see the module docstring)."""
 
     def __init__(self, host: str, interval: float) -> None:
-        super().__init__(name="http-fronts", daemon=True)
-        self.host, self.interval = host, interval
+        super().__init__("http-fronts", interval)
+        self.host = host
         self.fronts: dict[str, Front] = {}
         self._lock = threading.Lock()
 
-    def run(self) -> None:
-        while True:
-            try:
-                self.reconcile()
-            except Exception as exc:
-                print(f"local-cloud: http fronts: {exc!r}", flush=True)
-            time.sleep(self.interval)
+    def step(self) -> None:
+        self.reconcile()
 
     def deployed(self) -> list[ApiApp | UrlApp]:
         from moto.apigatewayv2.models import apigatewayv2_backends

@@ -46,19 +46,38 @@ class Request:
     def header_map(self) -> dict[str, str]:
         return {name.lower(): value for name, value in self.headers}
 
+    def event(self, **context: Any) -> dict[str, Any]:
+        """The payload 2.0 event of this request; ``context``: the rest of :func:`~.apigw.http_event`'s arguments."""
+        return http_event(
+            method=self.method,
+            raw_path=self.path,
+            raw_query=self.query,
+            headers=self.headers,
+            body=self.body,
+            source_ip=self.source_ip,
+            **context,
+        )
+
 
 def _invoke_within(fn: Any, event: dict[str, Any], seconds: float) -> Invocation | None:
-    """Run ``fn`` on ``event``; None if it takes longer than ``seconds`` (it finishes in the background)."""
+    """Run ``fn`` on ``event``; None if it runs longer than ``seconds`` once started (it finishes in the background).
+
+    The integration timeout counts from the function's start: waiting for a local run slot is not the function's.
+    """
     box: dict[str, Any] = {}
+    started = threading.Event()
 
     def run() -> None:
         try:
-            box["outcome"] = invoke_function(fn, json.dumps(event).encode())
+            box["outcome"] = invoke_function(fn, json.dumps(event).encode(), on_start=started.set)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             box["error"] = exc
+        finally:
+            started.set()
 
     thread = threading.Thread(target=run, name="front-invoke", daemon=True)
     thread.start()
+    started.wait()
     thread.join(seconds)
     if thread.is_alive():
         return None
@@ -108,9 +127,6 @@ class ApiApp:
         api = self._api()
         return api.name if api is not None else self.api_id
 
-    def exists(self) -> bool:
-        return self._api() is not None
-
     def handle(self, request: Request) -> HttpResponse:
         request_id = str(uuid.uuid4())
         started = time.time()
@@ -152,13 +168,7 @@ class ApiApp:
             fn = _lambda(function_arn.split(":")[4], function_arn.split(":")[3]).get_function(function_arn)
         except Exception:
             return HttpResponse.of_json(500, INTERNAL_ERROR), matched.route_key, f"no function {function_arn}"
-        event = http_event(
-            method=request.method,
-            raw_path=request.path,
-            raw_query=request.query,
-            headers=request.headers,
-            body=request.body,
-            source_ip=request.source_ip,
+        event = request.event(
             route_key=matched.route_key,
             stage=stage.name,
             api_id=api.api_id,
@@ -242,9 +252,6 @@ class UrlApp:
             return None
         return fn if fn.url_config is not None else None
 
-    def exists(self) -> bool:
-        return self._function() is not None
-
     def handle(self, request: Request) -> HttpResponse:
         request_id = str(uuid.uuid4())
         fn = self._function()
@@ -258,13 +265,7 @@ class UrlApp:
         if preflight:
             return standard_headers(HttpResponse(204, cors), request_id)
         url_id = fn.url_config.url.split("//", 1)[1].split(".", 1)[0]
-        event = http_event(
-            method=request.method,
-            raw_path=request.path,
-            raw_query=request.query,
-            headers=request.headers,
-            body=request.body,
-            source_ip=request.source_ip,
+        event = request.event(
             route_key="$default",
             stage="$default",
             api_id=url_id,

@@ -19,6 +19,7 @@ credentials (never real ones). At most ``concurrency`` functions run at once; mo
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import math
 import threading
@@ -26,6 +27,7 @@ import time
 import traceback
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -134,18 +136,17 @@ def _log_group(fn: Any) -> str:
     return str(fn.logs_group_name)
 
 
-def _run(fn: Any, event: Any, request_id: str) -> InvokeResult:
+def _run(fn: Any, event: Any, request_id: str, on_start: Callable[[], None] | None) -> InvokeResult:
     eng = engine()
     architecture = (fn.architectures or ["x86_64"])[0]
     try:
         choice = runner_for(fn.run_time or "python3.13", architecture)
         code = eng.artifacts.function_code(fn, choice.target, function_environment(fn, eng.config.endpoint_url))
         reserved = eng.reserved_slots(fn)
-        with eng.slots:
-            if reserved is None:
-                return choice.runner.invoke(code, event, request_id=request_id)
-            with reserved:
-                return choice.runner.invoke(code, event, request_id=request_id)
+        with eng.slots, reserved or contextlib.nullcontext():
+            if on_start is not None:
+                on_start()
+            return choice.runner.invoke(code, event, request_id=request_id)
     except Throttled:
         raise
     except Exception as exc:  # a problem of the local cloud looks like a failed invocation, not an HTTP 500
@@ -153,8 +154,13 @@ def _run(fn: Any, event: Any, request_id: str) -> InvokeResult:
         return InvokeResult(error=error, logs=traceback.format_exc())
 
 
-def invoke_function(fn: Any, payload: bytes, *, request_id: str | None = None) -> Invocation:
+def invoke_function(
+    fn: Any, payload: bytes, *, request_id: str | None = None, on_start: Callable[[], None] | None = None
+) -> Invocation:
     """Run ``fn`` (a moto ``LambdaFunction``) once on ``payload`` (JSON bytes; empty means ``{}``).
+
+    ``on_start`` is called when the function gets its run slot, i.e. when it starts (time spent waiting for a
+    slot is the local cloud's, not the function's: Lambda would have run it at once).
 
     Raises
     ------
@@ -164,7 +170,7 @@ def invoke_function(fn: Any, payload: bytes, *, request_id: str | None = None) -
     request_id = request_id or str(uuid.uuid4())
     event = json.loads(payload) if payload.strip() else {}
     started = time.monotonic()
-    result = _run(fn, event, request_id)
+    result = _run(fn, event, request_id, on_start)
     duration = (time.monotonic() - started) * 1000
     version = str(fn.version)
     if result.error is None:

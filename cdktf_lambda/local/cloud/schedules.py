@@ -16,8 +16,6 @@ schedule fires at the start of its window), start and end dates, and the targets
 from __future__ import annotations
 
 import json
-import threading
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +23,7 @@ from typing import Any
 
 from .asynchronous import deliver, submit
 from .cron import next_fire
+from .loops import Every
 
 __all__ = ["Scheduled", "Scheduler", "deployed_schedules", "fire", "install"]
 
@@ -152,22 +151,16 @@ def fire(name: str) -> list[dict[str, Any]]:
     return [record for scheduled in matches for record in _send(scheduled, now)]
 
 
-class Scheduler(threading.Thread):
+class Scheduler(Every):
     """Fires every enabled schedule when it is due."""
 
     def __init__(self, interval: float = 1.0) -> None:
-        super().__init__(name="scheduler", daemon=True)
-        self.interval = interval
+        super().__init__("scheduler", interval)
         self.due: dict[tuple[str, str], datetime | None] = {}
         self.first_seen: dict[str, float] = {}
 
-    def run(self) -> None:
-        while True:
-            try:
-                self.tick(datetime.now(UTC))
-            except Exception as exc:
-                print(f"local-cloud: scheduler: {exc!r}", flush=True)
-            time.sleep(self.interval)
+    def step(self) -> None:
+        self.tick(datetime.now(UTC))
 
     def tick(self, now: datetime) -> list[dict[str, Any]]:
         """Fire what is due at ``now``; compute the next time of what is new."""

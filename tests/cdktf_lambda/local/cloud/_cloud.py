@@ -67,7 +67,7 @@ class Cloud:
             return exc.code, json.loads(exc.read())
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.1) -> Any:
+def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.25) -> Any:
     """The first truthy value of ``predicate()`` within ``timeout`` seconds (else its last value)."""
     deadline = time.monotonic() + timeout
     value = predicate()
