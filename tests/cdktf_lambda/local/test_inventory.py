@@ -30,6 +30,12 @@ def test_inventory_counts_and_reset(clean_moto: moto.MotoServer) -> None:
     moto.aws_client("apigatewayv2", url).create_api(Name="api", ProtocolType="HTTP")
     lam = moto.aws_client("lambda", url)
     lam.publish_layer_version(LayerName="deps", Content={"ZipFile": b"PK\x05\x06" + b"\0" * 18})
+    moto.aws_client("dynamodb", url).create_table(
+        TableName="greetings",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
 
     inv = inventory.resource_inventory(url)
     assert inv["iam_roles"] == ["r"]
@@ -38,6 +44,7 @@ def test_inventory_counts_and_reset(clean_moto: moto.MotoServer) -> None:
     assert sorted(inv["eventbridge_rules"]) == ["orders/paid", "tick"], "rules of every bus"
     assert len(inv["apigatewayv2_apis"]) == 1
     assert inv["lambda_layer_versions"] == ["deps:1"]
+    assert inv["dynamodb_tables"] == ["greetings"]
     assert set(inventory.leftovers(url)) == {
         "iam_roles",
         "iam_policies",
@@ -46,6 +53,7 @@ def test_inventory_counts_and_reset(clean_moto: moto.MotoServer) -> None:
         "eventbridge_rules",
         "apigatewayv2_apis",
         "lambda_layer_versions",
+        "dynamodb_tables",
     }
 
     moto.reset(url)
