@@ -105,6 +105,7 @@ def test_bad_config_names_the_variable(name: str, value: str) -> None:
         CloudConfig.from_env({name: value}, [])
 
 
+@pytest.mark.slow
 def test_runtime_packages_give_boto3_to_an_isolated_interpreter(tmp_path: Path) -> None:
     assert {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3"} <= set(runtime_distributions())
     directory = runtime_packages_dir(tmp_path)
