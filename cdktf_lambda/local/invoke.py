@@ -5,8 +5,9 @@
 1. reads the synthesized stack (:mod:`.stack`) to find the function's zip, its layers, handler, runtime,
    architecture, timeout and environment variables;
 2. runs them through a :class:`~cdktf_lambda.local.runner.Runner` (see :mod:`.runner`): the function zip at a task
-   root, its layers in order under ``opt``, nothing else importable but the standard library, so a package missing
-   from the zip and its layers fails with ``Runtime.ImportModuleError`` as it would on Lambda;
+   root, its layers in order under ``opt``, nothing else importable but the standard library and what the Lambda
+   runtime provides (boto3, after the layers), so a package missing from the zip and its layers fails with
+   ``Runtime.ImportModuleError`` as it would on Lambda;
 3. returns the handler's response (the CLI prints it as JSON on stdout); the function's own output goes to the log.
 
 Interpreter: the runtime's version (``python3.13``) is looked up on ``PATH`` (or given with ``--python``). When it
@@ -29,6 +30,7 @@ from ..packaging.layer_build import build_layer
 from ..packaging.locks import read_lock
 from ..packaging.target import Target, local_target
 from ..paths import cache_dir, resolve
+from .cloud.runtime_packages import runtime_packages_dir
 from .interpreters import find_python
 from .runner import FunctionCode, HostRunner, InvokeResult
 from .stack import FunctionSpec, InvokeError, LayerSpec, find_function, load_stack
@@ -125,7 +127,8 @@ def invoke(
         environment={**spec.environment, **(environment or {})},
         region=spec.region,
     )
-    runner = HostRunner(interpreter, run_version, timeout=timeout)
+    runtime = (runtime_packages_dir(cache_dir()),)  # boto3, as Lambda's Python runtimes provide it
+    runner = HostRunner(interpreter, run_version, timeout=timeout, runtime_packages=runtime)
     try:
         return runner.invoke(code, event, log=log)
     finally:

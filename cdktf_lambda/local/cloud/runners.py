@@ -55,7 +55,7 @@ def runner_for(runtime: str, architecture: str) -> RunnerChoice:
             runner = _RUNNERS[key] = HostRunner(
                 sys.executable,
                 local.python_version,
-                runtime_packages=(runtime_packages_dir(cache),),
+                runtime_packages=(runtime_packages_dir(cache_dir()),),
                 unpack_cache=cache / "unpacked",
             )
     return RunnerChoice(runner, local)

@@ -19,8 +19,10 @@ import pytest
 from cdktf_lambda import DependencyLayer, LambdaFastapiServer, LambdaPythonFunction, RuntimeCodeModules, cdk
 from cdktf_lambda import add_aws_provider as add_provider
 from cdktf_lambda.cli import main
+from cdktf_lambda.local import moto
 from cdktf_lambda.local.interpreters import find_python
 from cdktf_lambda.local.invoke import invoke
+from cdktf_lambda.local.terraform import TEST_AWS_ENV
 from cdktf_lambda.packaging.layer_build import METADATA_KEY, WHEELHOUSE_ENV
 from cdktf_lambda.packaging.target import local_target
 from cdktf_lambda.paths import CACHE_DIR_ENV
@@ -161,11 +163,22 @@ def test_invoke_on_python3_13_runs_the_synthesized_layer_as_it_is(app_out, offli
     assert "rebuilt" not in result.stderr and "not available" not in result.stderr
 
 
-def test_invoke_worker_reports_the_bad_record(app_out):
+def test_invoke_worker_reports_the_bad_record_and_writes_the_good_ones(app_out, moto_server):
+    """With the runtime's boto3 the worker reaches a table; ``environment`` points it at one in moto."""
+    dynamodb = moto.aws_client("dynamodb", moto_server.endpoint_url)
+    dynamodb.create_table(
+        TableName="invoke-greetings",
+        KeySchema=[{"AttributeName": "request_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "request_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     event = json.loads((EVENTS / "sqs_batch_one_bad.json").read_text())
-    result = invoke("worker", event, outdir=app_out, log=io.StringIO())
+    environment = {**TEST_AWS_ENV, "AWS_ENDPOINT_URL": moto_server.endpoint_url, "GREETINGS_TABLE": "invoke-greetings"}
+    result = invoke("worker", event, outdir=app_out, environment=environment, log=io.StringIO())
     assert result.ok, result.error
-    assert len(result.response["batchItemFailures"]) == 1
+    assert result.response["batchItemFailures"] == [{"itemIdentifier": event["Records"][1]["messageId"]}]
+    items = dynamodb.scan(TableName="invoke-greetings")["Items"]
+    assert sorted(item["request_id"]["S"] for item in items) == ["req-001", "req-003"]
 
 
 def test_the_stack_json_tells_invoke_how_the_dependency_layer_was_built(app_out):
@@ -197,8 +210,9 @@ def test_the_handler_sees_only_the_task_root_the_layers_and_the_standard_library
     result = invoke("probe", {}, outdir=no_fastapi_out, log=io.StringIO())
     assert result.ok, result.error
     response = result.response
-    task_root, site, opt_python, *stdlib = response["sys_path"]
+    task_root, site, opt_python, runtime, *stdlib = response["sys_path"]
     assert task_root.endswith("/var/task") and opt_python.endswith("/opt/python")
+    assert Path(runtime).name.startswith("runtime-packages-") and (Path(runtime) / "boto3").is_dir(), runtime
     assert site == f"{opt_python}/lib/python{local_target().python_version}/site-packages"
     assert not [p for p in stdlib if "site-packages" in p or str(PROJECT_ROOT) in p], stdlib
     assert response["fastapi"] is False, "the test environment's fastapi is not visible"
