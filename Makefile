@@ -34,6 +34,8 @@ CDKTN_SETUP := $(VENV)/.synced-cdktn flavors/cdktn/node_modules/.installed
 ifeq ($(FLAVOR),cdktn)
   CLI := flavors/cdktn/node_modules/.bin/cdktn
   FLAVOR_SETUP := $(CDKTN_SETUP)
+  # The CLI `cdktf-lambda local up/down` runs (default: node_modules/.bin/cdktf).
+  export CDKTF_LAMBDA_CDKTF_CLI := $(CURDIR)/$(CLI)
 else ifeq ($(FLAVOR),cdktf)
   CLI := cdktf
   FLAVOR_SETUP :=
@@ -115,11 +117,11 @@ invoke: synth ## run a function from the synthesized artifacts on its own runtim
 serve: setup ## the API on http://127.0.0.1:8000 with uvicorn, reloading on changes in lambda_src/
 	$(VENV)/bin/cdktf-lambda serve --reload --port $(or $(PORT),8000)
 
-deploy-local: setup ## deploy the app into a local moto server on 127.0.0.1 (cdktf deploy); moto keeps running
-	$(PY) -m devtools.deploy_local up
+deploy-local: setup $(FLAVOR_SETUP) ## deploy the app into the local cloud on 127.0.0.1 (cdktf deploy); it keeps running
+	$(VENV)/bin/cdktf-lambda local up
 
-destroy-local: setup ## cdktf destroy the local deploy, then stop its moto server (by PID)
-	$(PY) -m devtools.deploy_local down
+destroy-local: setup ## cdktf destroy the local deploy, then stop the local cloud (by PID)
+	$(VENV)/bin/cdktf-lambda local down
 
 lint: setup ## ruff
 	$(PY) -m ruff check .

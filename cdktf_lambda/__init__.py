@@ -4,7 +4,7 @@ Public API::
 
     from cdktf_lambda import (
         RuntimeCodeModules, LambdaPythonPackage, LambdaPythonFunction, LambdaFastapiServer, ExecutionRole,
-        DependencyLayer, HttpApi, FunctionUrl, Schedule, QueueWorker, PackageInfo, LayerInfo,
+        DependencyLayer, DynamoTable, HttpApi, FunctionUrl, Schedule, QueueWorker, PackageInfo, LayerInfo,
         add_aws_provider, add_local_backend, add_s3_backend, cdk,
     )
 
@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "CorsOptions": "http_api",
     "DependencyBuildError": "errors",
     "DependencyLayer": "dependency_layer",
+    "DynamoTable": "dynamodb_table",
     "ExecutionRole": "execution_role",
     "FunctionUrl": "function_url",
     "HandlerNotFoundError": "errors",
@@ -56,6 +57,7 @@ __all__ = [
     "CorsOptions",
     "DependencyBuildError",
     "DependencyLayer",
+    "DynamoTable",
     "ExecutionRole",
     "FunctionUrl",
     "HandlerNotFoundError",
@@ -85,6 +87,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers
     from . import cdk
     from .backends import add_local_backend, add_s3_backend
     from .dependency_layer import DependencyLayer
+    from .dynamodb_table import DynamoTable
     from .errors import (
         CdktfLambdaError,
         DependencyBuildError,

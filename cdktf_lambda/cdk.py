@@ -83,6 +83,11 @@ PROVIDER_CLASSES: dict[str, tuple[str, str]] = {
     "CloudwatchEventRule": ("aws", "cloudwatch_event_rule"),
     "CloudwatchEventTarget": ("aws", "cloudwatch_event_target"),
     "CloudwatchLogGroup": ("aws", "cloudwatch_log_group"),
+    "DynamodbTable": ("aws", "dynamodb_table"),
+    "DynamodbTableAttribute": ("aws", "dynamodb_table"),
+    "DynamodbTablePointInTimeRecovery": ("aws", "dynamodb_table"),
+    "DynamodbTableServerSideEncryption": ("aws", "dynamodb_table"),
+    "DynamodbTableTtl": ("aws", "dynamodb_table"),
     "IamRole": ("aws", "iam_role"),
     "IamRolePolicy": ("aws", "iam_role_policy"),
     "LambdaAlias": ("aws", "lambda_alias"),
@@ -141,6 +146,13 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only (F401
     from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
     from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
     from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+    from cdktf_cdktf_provider_aws.dynamodb_table import (
+        DynamodbTable,
+        DynamodbTableAttribute,
+        DynamodbTablePointInTimeRecovery,
+        DynamodbTableServerSideEncryption,
+        DynamodbTableTtl,
+    )
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
     from cdktf_cdktf_provider_aws.lambda_alias import LambdaAlias

@@ -13,6 +13,10 @@ Commands
     Provision a runtime's CPython (and its runtime client) into the runtime cache now; list what is there.
 ``serve``
     A function's ASGI app on uvicorn, for development.
+``local up | down | status [--json] | logs FUNCTION | fire RULE | env``
+    The local cloud: deploy the project into moto on 127.0.0.1 (``cdktf deploy``) where the functions run, SQS
+    queues deliver, HTTP APIs answer and schedules fire; look at it, drive it, tear it down.
+    See :mod:`cdktf_lambda.local.deploy` and :mod:`cdktf_lambda.local.commands`.
 
 Examples
 --------
@@ -23,6 +27,7 @@ Examples
     cdktf-lambda doctor practice-dev
     cdktf-lambda runtime install python3.13
     cdktf-lambda serve --reload --port 8000
+    cdktf-lambda local up && curl "$(cdktf-lambda local status --json | jq -r '.http_apis[]')"
 
 Nothing here loads jsii: the command starts in a fraction of a second.
 """
@@ -34,6 +39,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import CdktfLambdaError
@@ -82,7 +88,35 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--source-base-path", default="lambda_src", help="default: lambda_src")
     srv.add_argument("--function", default="api_server", help="function directory (default: api_server)")
     srv.add_argument("--app", default="app", help="ASGI app attribute of the module (default: app)")
+    _local_parser(commands)
     return parser
+
+
+def _local_parser(commands: Any) -> None:
+    local = commands.add_parser(
+        "local",
+        help="the local cloud: deploy into moto on 127.0.0.1, where the deployed app runs",
+        description="The local cloud of the project (where cdktf.json is): moto on 127.0.0.1 running the functions.",
+    )
+    local.add_argument("--project-dir", default=None, help="the project (default: where cdktf.json is)")
+    sub = local.add_subparsers(dest="local_command", required=True, metavar="COMMAND")
+    up = sub.add_parser("up", help="start the local cloud if needed and cdktf deploy into it")
+    up.add_argument("--stack", action="append", dest="stacks", default=None, help="stack to deploy (repeat; all)")
+    up.add_argument("--port", type=int, default=None, help="port of a new moto server (default: a free one)")
+    up.add_argument("--no-deploy", action="store_true", help="only start the local cloud")
+    down = sub.add_parser("down", help="cdktf destroy, check nothing is left, stop the local cloud")
+    down.add_argument("--stack", action="append", dest="stacks", default=None, help="stack to destroy (repeat; all)")
+    status = sub.add_parser("status", help="what runs where: endpoints, local URLs, schedules, outputs")
+    status.add_argument("--json", action="store_true", help="as JSON")
+    logs = sub.add_parser("logs", help="a function's CloudWatch log in the local cloud")
+    logs.add_argument("function", help="function name or construct id (api_server)")
+    logs.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")
+    logs.add_argument("--since", default=None, help="only lines newer than this (30s, 10m, 2h, 1d)")
+    fire = sub.add_parser("fire", help="fire a schedule (EventBridge rule or Scheduler schedule) now")
+    fire.add_argument("rule", help="rule or schedule name (or ARN)")
+    fire.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the outcome (0: do not wait)")
+    env = sub.add_parser("env", help="print the variables that point the AWS CLI/boto3/Terraform at the local cloud")
+    env.add_argument("--format", choices=("shell", "dotenv", "json"), default="shell")
 
 
 def _invoke(args: argparse.Namespace) -> int:
@@ -145,7 +179,36 @@ def _runtime(args: argparse.Namespace) -> int:
     return install_runtimes(args.runtimes, log=sys.stdout)
 
 
-COMMANDS = {"invoke": _invoke, "doctor": _doctor, "runtime": _runtime, "serve": _serve}
+def _local(args: argparse.Namespace) -> int:
+    from .local.moto import MotoServerError
+
+    try:
+        return _local_command(args)
+    except (MotoServerError, ValueError) as exc:  # ValueError: also every CdktfLambdaError
+        print(f"cdktf-lambda: {exc}", file=sys.stderr)
+        return 2
+
+
+def _local_command(args: argparse.Namespace) -> int:
+    from .local import commands, deploy
+    from .local.workspace import Workspace
+
+    workspace = Workspace.find(args.project_dir)
+    action = args.local_command
+    if action == "up":
+        return deploy.up(workspace, stacks=args.stacks or ["*"], port=args.port, deploy=not args.no_deploy)
+    if action == "down":
+        return deploy.down(workspace, stacks=args.stacks or ["*"])
+    if action == "status":
+        return commands.status(workspace, as_json=args.json)
+    if action == "logs":
+        return commands.logs(workspace, args.function, follow=args.follow, since=args.since)
+    if action == "fire":
+        return commands.fire(workspace, args.rule, wait=args.wait)
+    return commands.env(workspace, fmt=args.format)
+
+
+COMMANDS = {"invoke": _invoke, "doctor": _doctor, "runtime": _runtime, "serve": _serve, "local": _local}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

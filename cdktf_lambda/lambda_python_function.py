@@ -9,6 +9,7 @@ from . import cdk
 from .errors import HandlerNotFoundError, InvalidParameterError
 from .function_layers import architecture_of, check_layers, split_layers
 from .function_options import ApplicationLogLevel, FunctionOptions, LogFormat, RecursiveLoop, SystemLogLevel
+from .function_outputs import FunctionOutputs
 from .function_permissions import configuration_statements
 from .function_resources import FunctionExtras, add_function_extras, function_blocks, secret_variables
 from .limits import (
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["LambdaPythonFunction"]
 
 
-class LambdaPythonFunction(cdk.Construct):
+class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
     """An ``aws_lambda_function`` running Python, plus its log group ``/aws/lambda/{function_name}``.
 
     The function ``depends_on`` the log group, so Lambda never creates an unmanaged group with infinite retention
@@ -346,45 +347,22 @@ class LambdaPythonFunction(cdk.Construct):
         self.runtime = runtime
         self.architecture = architecture
         self.layers = layer_arns if is_token(layer_arns) else tuple(layer_arns)
+        self.environment_variables = environment_variables
 
-    @property
-    def function_arn(self) -> str:
-        return self.function.arn
+    def add_environment(self, variables: Mapping[str, str]) -> None:
+        """Add (or replace) environment variables after construction, e.g. the URL of a queue created later.
 
-    @property
-    def function_name(self) -> str:
-        return self.function.function_name
-
-    @property
-    def invoke_arn(self) -> str:
-        return self.function.invoke_arn
-
-    @property
-    def log_group_arn(self) -> str:
-        return self.log_group.arn
-
-    @property
-    def alias_arn(self) -> str | None:
-        return self.alias.arn if self.alias is not None else None
-
-    @property
-    def alias_invoke_arn(self) -> str | None:
-        return self.alias.invoke_arn if self.alias is not None else None
-
-    @property
-    def qualifier(self) -> str | None:
-        """The alias name consumers invoke, or ``None`` (the unqualified function)."""
-        return self.alias.name if self.alias is not None else None
-
-    @property
-    def invoke_target_arn(self) -> str:
-        """The alias ARN if there is an alias, else the function ARN: what a schedule or a queue invokes."""
-        return self.alias.arn if self.alias is not None else self.function.arn
-
-    @property
-    def invoke_target_invoke_arn(self) -> str:
-        """The API Gateway invoke ARN of the alias if there is one, else of the function."""
-        return self.alias.invoke_arn if self.alias is not None else self.function.invoke_arn
+        Checked like ``environment_variables`` (keys, reserved names, 4 KB in total with the others).
+        """
+        validate_environment_variables(variables)
+        current = self.environment_variables
+        if is_token(current):
+            merged = cdk.Token.as_string_map(cdk.Fn.merge([current, dict(variables)]))
+        else:
+            merged = {**current, **variables}
+            validate_environment_variables(merged)
+        self.function.put_environment(variables=merged)
+        self.environment_variables = merged
 
     def grant_configuration_access(self, role: ExecutionRole) -> dict[str, cdk.IamRolePolicy]:
         """Add to ``role`` what this function's configuration needs: ``sqs:SendMessage``/``sns:Publish``/

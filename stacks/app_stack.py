@@ -7,6 +7,7 @@ from typing import Literal
 
 from cdktf_lambda import (
     DependencyLayer,
+    DynamoTable,
     ExecutionRole,
     HttpApi,
     LambdaFastapiServer,
@@ -73,6 +74,11 @@ class AppStackConfig:
     worker_batch_size, worker_max_receive_count
         SQS batch size of ``worker`` and deliveries before a message goes to the dead-letter queue.
         Defaults: ``10`` and ``5``.
+    worker_timeout
+        Timeout of ``worker`` in seconds; its queue's visibility timeout is 6 × this. Default: ``30`` (a test
+        configuration shortens both, so redelivery and the dead-letter queue happen within a test).
+    greetings_retention_days
+        Days ``cron_server`` keeps a greeting (``RETENTION_DAYS``). Default: ``30``.
     extra_tags
         Tags added to the common ``Project``/``Environment``/``ManagedBy`` tags. Default: ``{}``.
     backend
@@ -104,6 +110,8 @@ class AppStackConfig:
     tracing: bool = True
     worker_batch_size: int = 10
     worker_max_receive_count: int = 5
+    worker_timeout: int = 30
+    greetings_retention_days: int = 30
     extra_tags: dict[str, str] = field(default_factory=dict)
     backend: Literal["local", "s3"] = "local"
     state_bucket: str | None = None
@@ -131,12 +139,15 @@ class AppStack(cdk.TerraformStack):
     * ``worker`` fed by an SQS queue with a dead-letter queue, reporting partial batch failures;
     * each function with its own role (logs on its own log group; the worker: its own queue) and log group,
       published versions and the alias ``live`` that every consumer invokes, JSON logs, recursion guard on;
-      ``practice_util`` shared as a layer.
+      ``practice_util`` shared as a layer;
+    * the greetings system (:meth:`_add_greetings`): ``POST /greetings`` puts a request on the worker's queue, the
+      worker writes each greeting once into the ``{project}-{env}-greetings`` table, ``GET /greetings/{id}`` reads
+      it, ``cron_server`` deletes those older than ``greetings_retention_days``.
 
     Stack outputs: ``<function>_function_arn``, ``<function>_function_name``, ``<function>_zip_hash`` (and
     ``<function>_alias_arn`` with an alias) for each function, ``api_server_invoke_arn`` (of the alias if any),
     ``api_endpoint``, ``worker_queue_url``, ``worker_dlq_url`` and ``runtime_layer_arn`` (and
-    ``dependency_layer_arn``).
+    ``dependency_layer_arn``), ``greetings_table_name``.
     """
 
     def __init__(self, scope: cdk.Construct, id_: str, *, config: AppStackConfig | None = None) -> None:
@@ -203,6 +214,7 @@ class AppStack(cdk.TerraformStack):
                     "LOG_LEVEL": config.log_level,
                     "POWERTOOLS_SERVICE_NAME": name,
                 },
+                timeout=config.worker_timeout if name == "worker" else 30,
                 tracing_mode="Active" if config.tracing else None,
                 layers=[self.dependency_layer.info] if self.dependency_layer else None,
                 publish=config.alias_name is not None,
@@ -256,6 +268,27 @@ class AppStack(cdk.TerraformStack):
         cdk.TerraformOutput(self, "runtime_layer_arn", value=self.code.layer_arns[0])
         if self.dependency_layer is not None:
             cdk.TerraformOutput(self, "dependency_layer_arn", value=self.dependency_layer.arn)
+        self._add_greetings(config)
+
+    def _add_greetings(self, config: AppStackConfig) -> None:
+        """The table the parts share, their settings, and exactly the table and queue actions each role needs."""
+        self.greetings_table = DynamoTable(
+            self, "greetings_table", table_name=f"{config.prefix}-greetings", partition_key="request_id"
+        )
+        table, queue = self.greetings_table, self.queue_worker.queue
+        api_server, worker, cron_server = (self.functions[n] for n in ("api_server", "worker", "cron_server"))
+        api_server.add_environment({"GREETINGS_TABLE": table.name, "WORKER_QUEUE_URL": queue.url})
+        worker.add_environment({"GREETINGS_TABLE": table.name})
+        cron_server.add_environment(
+            {"GREETINGS_TABLE": table.name, "RETENTION_DAYS": str(config.greetings_retention_days)}
+        )
+        table.grant(self.roles["api_server"], "greetings_read", ["dynamodb:GetItem"])
+        self.roles["api_server"].add_policy(
+            "worker_queue_send", [{"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [queue.arn]}]
+        )
+        table.grant(self.roles["worker"], "greetings_write", ["dynamodb:PutItem"])
+        table.grant(self.roles["cron_server"], "greetings_expire", ["dynamodb:DeleteItem", "dynamodb:Scan"])
+        cdk.TerraformOutput(self, "greetings_table_name", value=table.name)
 
     def _add_backend(self, config: AppStackConfig) -> None:
         validate_choice("backend", config.backend, ("local", "s3"))

@@ -12,6 +12,16 @@ from tests.conftest import PROJECT_ROOT
 #: virtualenv, as in a client project.
 APP_FILES = ("main.py", "cdktf.json", "stacks", "lambda_src")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+#: What the Makefile exports for the cdktf CLI of this repository: ``cdktf.json``'s app is ``pipenv run python
+#: main.py``, and pipenv must use the project's ``.venv``.
+PIPENV_ENV = {
+    "PIPENV_VENV_IN_PROJECT": "1",
+    "PIPENV_VERBOSITY": "-1",
+    "PIPENV_IGNORE_VIRTUALENVS": "1",
+    "PIPENV_NOSPIN": "1",
+    "CDKTF_DISABLE_PLUGIN_CACHE_ENV": "1",
+    "DISABLE_VERSION_CHECK": "true",
+}
 
 
 def copy_checkout(dest: Path, *, extra: Sequence[str] = (), links: Sequence[str] = ()) -> Path:

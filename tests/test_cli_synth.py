@@ -9,8 +9,7 @@ import subprocess
 import pytest
 
 from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV
-from devtools.deploy_local import CDKTF_ENV_DEFAULTS
-from tests._checkout import copy_checkout
+from tests._checkout import PIPENV_ENV, copy_checkout
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.layers import session_wheelhouse
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.slow
 def test_a_first_cli_synth_prints_progress_and_no_error_line(tmp_path, tmp_path_factory, terraform_cli_config):
     project = copy_checkout(tmp_path / "fresh", extra=("package.json", "Pipfile", "Pipfile.lock"), links=(".venv",))
     env = {key: value for key, value in os.environ.items() if not key.startswith("CDKTF_LAMBDA_")}
-    env.update(CDKTF_ENV_DEFAULTS)
+    env.update(PIPENV_ENV)
     env.update(
         PATH=f"{PROJECT_ROOT / '.venv' / 'bin'}{os.pathsep}{PROJECT_ROOT / '.tools' / 'bin'}{os.pathsep}{env['PATH']}",
         TF_CLI_CONFIG_FILE=str(terraform_cli_config),

@@ -212,3 +212,24 @@ def test_terraform_validate_deploy_and_destroy_in_moto(client, terraform_cli_con
         assert (client["project"] / "terraform.shop-dev.tfstate").is_file(), "state is not where cdktf puts it"
         run([str(CLI), "destroy", STACK, "--auto-approve", "--skip-provider-lock"], cwd=client["project"], env=env)
         assert leftovers(server.endpoint_url) == {}
+
+
+def test_cdktf_lambda_local_runs_the_client_app(client):
+    """``cdktf-lambda local up`` in the client project: its HTTP API answers on the URL ``status`` prints; ``down``."""
+    import urllib.request
+
+    command = [str(client["venv"] / "bin" / "cdktf-lambda"), "local"]
+    env = {**client["env"], "CDKTF_LAMBDA_CDKTF_CLI": str(CLI)}  # the client has no node_modules of its own
+    project = client["project"]
+    try:
+        up = run([*command, "up"], cwd=project, env=env)
+        assert "local cloud started" in up and "shop-dev-api" in up
+        status = json.loads(run([*command, "status", "--json"], cwd=project, env=env))
+        url = status["http_apis"]["shop-dev-api"]
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(f"{url}/orders/today", timeout=120) as answer:
+            assert (answer.status, answer.read()) == (200, b"orders at /orders/today")
+        assert (project / ".cdktf-lambda" / "local" / "terraform.shop-dev.tfstate").is_file()
+    finally:
+        down = subprocess.run([*command, "down"], cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    assert down.returncode == 0 and "local cloud stopped" in down.stdout, down.stdout + down.stderr

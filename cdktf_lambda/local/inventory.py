@@ -26,6 +26,7 @@ INVENTORY_KINDS = (
     "iam_policies",
     "log_groups",
     "sqs_queues",
+    "dynamodb_tables",
     "apigatewayv2_apis",
     "eventbridge_rules",
     "scheduler_schedules",
@@ -92,6 +93,7 @@ def resource_inventory(endpoint_url: str, region: str = DEFAULT_REGION) -> dict[
     logs = client("logs")
     inv["log_groups"] = [g["logGroupName"] for g in _paginate(logs, "describe_log_groups", "logGroups")]
     inv["sqs_queues"] = list(client("sqs").list_queues().get("QueueUrls", []))
+    inv["dynamodb_tables"] = _paginate(client("dynamodb"), "list_tables", "TableNames")
     inv["apigatewayv2_apis"] = [
         f"{a['Name']} ({a['ApiId']})" for a in _paginate(client("apigatewayv2"), "get_apis", "Items")
     ]

@@ -5,8 +5,9 @@
 1. reads the synthesized stack (:mod:`.stack`) to find the function's zip, its layers, handler, runtime,
    architecture, timeout and environment variables;
 2. runs them through a :class:`~cdktf_lambda.local.runner.Runner` (see :mod:`.runner`): the function zip at a task
-   root, its layers in order under ``opt``, nothing else importable but the standard library, so a package missing
-   from the zip and its layers fails with ``Runtime.ImportModuleError`` as it would on Lambda;
+   root, its layers in order under ``opt``, nothing else importable but the standard library and what the Lambda
+   runtime provides (boto3, after the layers), so a package missing from the zip and its layers fails with
+   ``Runtime.ImportModuleError`` as it would on Lambda;
 3. returns the handler's response (the CLI prints it as JSON on stdout); the function's own output goes to the log.
 
 Interpreter: by default the function's own runtime (:mod:`.runtime`): CPython of its version (a ``python3.X`` on
@@ -33,6 +34,7 @@ from ..packaging.layer_build import build_layer
 from ..packaging.locks import read_lock
 from ..packaging.target import Target, local_target
 from ..paths import cache_dir, resolve
+from .cloud.runtime_packages import runtime_packages_dir
 from .interpreters import find_python
 from .runner import FunctionCode, HostRunner, InvokeResult, Runner
 from .runtime import RuntimeRunner, select_runner
@@ -164,7 +166,9 @@ def _host(
         log.write(f"cdktf-lambda: the function is {spec.architecture}; this machine is {run_arch}\n")
     run_target = Target(f"python{run_version}", run_arch)
     layers = tuple(_layer_zip(layer, run_target, spec, log) for layer in spec.layers)
-    return dataclasses.replace(code, layer_zips=layers), HostRunner(interpreter, run_version, timeout=timeout)
+    runtime = (runtime_packages_dir(cache_dir()),)  # boto3, as Lambda's Python runtimes provide it
+    runner = HostRunner(interpreter, run_version, timeout=timeout, runtime_packages=runtime)
+    return dataclasses.replace(code, layer_zips=layers), runner
 
 
 def _local_version_and_arch() -> tuple[str, str]:

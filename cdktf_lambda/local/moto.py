@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .processes import DEFAULT_HOST, check_loopback, free_port, pid_alive, pid_matches, stop_process
+from .processes import DEFAULT_HOST, check_loopback, free_port, pid_alive, pid_matches, stop_process_tree
 from .terraform import DEFAULT_REGION, TEST_AWS_ENV
 from .terraform_run import tail
 
@@ -263,7 +263,8 @@ def wait_until_ready(server: MotoServer, timeout: float = 30.0, interval: float 
 
 
 def stop_server(server: MotoServer | int, timeout: float = 10.0) -> bool:
-    """Stop the server by PID (:func:`~cdktf_lambda.local.processes.stop_process`); True if it was signalled.
+    """Stop the server and what it runs, by PID (:func:`~cdktf_lambda.local.processes.stop_process_tree`); True if it
+    was signalled.
 
     ``server`` is a :class:`MotoServer` or a bare PID; a PID that is gone, or no longer belongs to a moto server
     (recycled), is left alone. ``timeout``: seconds between SIGTERM and SIGKILL. Raises :class:`MotoServerError`
@@ -279,7 +280,7 @@ def stop_server(server: MotoServer | int, timeout: float = 10.0) -> bool:
     else:
         return False
     try:
-        return stop_process(target, timeout)
+        return stop_process_tree(target, timeout)
     except TimeoutError as exc:
         raise MotoServerError(f"moto server pid {server.pid} survived SIGKILL") from exc
 

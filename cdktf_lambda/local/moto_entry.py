@@ -17,11 +17,15 @@ Fixes:
 
 The Lambda fixes (``DeadLetterConfig``; SnapStart, logging config, ephemeral storage, event invoke configs per
 qualifier, recursion config, the alias ARN of an event source mapping) live in the sibling
-:mod:`cdktf_lambda.local.moto_fidelity`, loaded by path and registered in :data:`PATCHES` too.
+:mod:`cdktf_lambda.local.moto_fidelity`, loaded by path and registered in :data:`PATCHES` too. The local cloud sends
+failed asynchronous events to a function's dead-letter target (:mod:`cdktf_lambda.local.cloud.asynchronous`).
 
-This file is run as a script, by path (:data:`cdktf_lambda.local.moto.ENTRY_SCRIPT`): it imports nothing of
-``cdktf_lambda`` as a package (its sibling is loaded by file path), so it needs only moto and works from any working
-directory and with any interpreter that has ``moto[server]``.
+Then the local cloud (:mod:`cdktf_lambda.local.cloud`, :func:`install_local_cloud`): Lambda ``Invoke`` runs the
+deployed code, SQS event source mappings deliver, HTTP APIs and function URLs answer on 127.0.0.1, schedules fire.
+
+This file is run as a script, by path (:data:`cdktf_lambda.local.moto.ENTRY_SCRIPT`). The fidelity patches need
+only moto (the sibling is loaded by file path); the local cloud imports ``cdktf_lambda`` (after :func:`_unshadow`),
+and is skipped, with a note in the log, by an interpreter that does not have it.
 """
 
 from __future__ import annotations
@@ -93,6 +97,18 @@ def apply_patches() -> dict[str, str]:
     return results
 
 
+def install_local_cloud() -> str:
+    """Install the local cloud into this process's moto (after the patches); its outcome, for the log."""
+    try:
+        from cdktf_lambda.local.cloud import install
+    except ImportError as exc:
+        return f"skipped: cdktf_lambda is not importable by {sys.executable} ({exc})"
+    try:
+        return install()
+    except Exception as exc:  # the emulator still starts; the log says why the local cloud did not
+        return f"failed: {exc!r}"
+
+
 def _watch(pid: int, interval: float = 0.5) -> None:
     while True:
         time.sleep(interval)
@@ -106,10 +122,12 @@ def _watch(pid: int, interval: float = 0.5) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Apply the patches (logging each outcome), watch ``$CDKTF_LAMBDA_MOTO_WATCH_PID``, then run ``moto.server``."""
+    """Apply the patches and the local cloud (logging each outcome), watch ``$CDKTF_LAMBDA_MOTO_WATCH_PID``, then run
+    ``moto.server``."""
     _unshadow()
     for name, outcome in apply_patches().items():
         print(f"moto_entry: patch {name}: {outcome}", file=sys.stderr, flush=True)
+    print(f"moto_entry: local cloud: {install_local_cloud()}", file=sys.stderr, flush=True)
     watch = os.environ.get(WATCH_PID_ENV_VAR, "")
     if watch.isdigit():
         threading.Thread(target=_watch, args=(int(watch),), name="watch-parent", daemon=True).start()

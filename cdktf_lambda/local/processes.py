@@ -219,6 +219,32 @@ def stop_process(target: int | subprocess.Popen, timeout: float = 10.0) -> bool:
     return True
 
 
+def stop_process_tree(target: int | subprocess.Popen, timeout: float = 10.0) -> bool:
+    """:func:`stop_process`, then stop what the process had started and left running (its descendants, by PID).
+
+    For servers that run work in child processes (the local cloud runs each function in one): a child still
+    running when its parent exits would otherwise be orphaned.
+    """
+    pid = target.pid if isinstance(target, subprocess.Popen) else target
+    try:
+        descendants = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        descendants = []
+    stopped = stop_process(target, timeout)
+    for child in descendants:
+        try:
+            child.terminate()
+        except psutil.Error:
+            continue
+    _gone, alive = psutil.wait_procs(descendants, timeout=KILL_WAIT_SECONDS)
+    for child in alive:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    return stopped
+
+
 def _stop_popen(proc: subprocess.Popen, timeout: float) -> bool:
     if proc.poll() is not None:
         return False

@@ -1,5 +1,6 @@
 """AWS's runtime interface client (``awslambdaric``, PyPI) for a Python version and architecture, in the runtime
-cache: what runs handlers at ``/var/runtime``, as on Lambda.
+cache: what runs handlers at ``/var/runtime``, as on Lambda. With it, what Lambda's Python runtimes provide to every
+function: boto3 (and botocore), pinned, importable after the function's layers as on Lambda.
 
 Installed once per (version, architecture) by the host's pip for the *target* platform (``--platform
 manylinux2014_<arch> --python-version 3.X --implementation cp --only-binary=:all: --no-compile``: nothing is built,
@@ -21,10 +22,20 @@ from ..packaging.pip import PipRunner
 from ..packaging.progress import ProgressLine
 from .rootfs import build_dir, file_lock, runtime_dir
 
-__all__ = ["RUNTIME_CLIENT", "install_runtime_client"]
+__all__ = ["RUNTIME_CLIENT", "RUNTIME_PACKAGES", "install_runtime_client"]
 
 #: The client and its dependencies, pinned (``--no-deps``): the same client for every run and machine.
 RUNTIME_CLIENT: tuple[str, ...] = ("awslambdaric==4.2.2", "simplejson==4.3.0", "snapshot-restore-py==1.0.0")
+#: What the Lambda Python runtimes ship besides the client: boto3 with its dependencies (pure Python), pinned.
+RUNTIME_PACKAGES: tuple[str, ...] = (
+    "boto3==1.44.8",
+    "botocore==1.44.8",
+    "s3transfer==0.19.3",
+    "jmespath==1.1.0",
+    "python-dateutil==2.9.0.post0",
+    "six==1.17.0",
+    "urllib3==2.8.0",
+)
 _MACHINE = {"x86_64": "x86_64", "arm64": "aarch64"}
 _DONE = "client.json"
 
@@ -47,9 +58,9 @@ def install_runtime_client(
     DependencyBuildError
         pip could not install it (no network, no wheel for that Python).
     """
-    pins = "-".join(pin.split("==")[1] for pin in RUNTIME_CLIENT[:1])
+    pins = "-".join(pin.replace("==", "-") for pin in (RUNTIME_CLIENT[0], RUNTIME_PACKAGES[0]))
     base = runtime_dir()
-    home = base / f"awslambdaric-{pins}-python{version}-{architecture}"
+    home = base / f"{pins}-python{version}-{architecture}"
     if (home / _DONE).is_file():
         return home
     with file_lock(base / f".{home.name}.lock"):
@@ -61,12 +72,13 @@ def install_runtime_client(
                 sys.executable, "-m", "pip", "install", "--isolated", "--disable-pip-version-check", "--no-input",
                 "--quiet", "--target", str(work), "--platform", f"manylinux2014_{_MACHINE[architecture]}",
                 "--python-version", version, "--implementation", "cp", "--only-binary=:all:", "--no-deps",
-                "--no-compile", *RUNTIME_CLIENT,
+                "--no-compile", *RUNTIME_CLIENT, *RUNTIME_PACKAGES,
             ]  # fmt: skip
             (pip or PipRunner()).run(command, f"install {RUNTIME_CLIENT[0]} for python{version}/{architecture}")
             shutil.rmtree(work / "bin", ignore_errors=True)
             if compile_command is not None:
                 Compiler(tuple(compile_command), "").compile_tree(work, "/var/runtime")
-            (work / _DONE).write_text(json.dumps({"packages": list(RUNTIME_CLIENT), "version": version}) + "\n")
+            packages = [*RUNTIME_CLIENT, *RUNTIME_PACKAGES]
+            (work / _DONE).write_text(json.dumps({"packages": packages, "version": version}) + "\n")
         step.done(str(home))
     return home

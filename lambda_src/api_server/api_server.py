@@ -1,9 +1,16 @@
-"""HTTP API Lambda: a FastAPI app adapted to API Gateway / ALB / function URL events by Mangum."""
+"""HTTP API Lambda: a FastAPI app adapted to API Gateway / ALB / function URL events by Mangum.
+
+Greetings are made asynchronously: ``POST /greetings`` puts the request on the worker's queue (``WORKER_QUEUE_URL``)
+and answers ``202 {"request_id"}``; the worker writes the greeting into the greetings table (``GREETINGS_TABLE``),
+where ``GET /greetings/{request_id}`` finds it (``404`` while it is pending).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import uuid
 from typing import Annotated, Any, TypedDict
 
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
@@ -12,11 +19,14 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from mangum import Mangum
 from practice_util import (
+    ConfigurationError,
     GreetingError,
+    GreetingStore,
     PayloadError,
     Settings,
     build_greeting,
     get_logger,
+    greeting_store,
     isoformat_z,
     parse_json_object,
     utc_now,
@@ -65,7 +75,26 @@ def get_settings() -> Settings:
     return SETTINGS
 
 
+def get_store() -> GreetingStore:
+    """The greetings table (a dependency, so tests can replace it)."""
+    return greeting_store(get_settings().require("greetings_table"))
+
+
+@functools.cache
+def _sqs() -> Any:
+    import boto3  # in the Lambda runtime
+
+    return boto3.client("sqs")
+
+
+def send_to_worker(message: dict[str, str]) -> None:
+    """Put ``message`` on the worker's queue (a dependency, so tests can replace it)."""
+    queue_url = get_settings().require("worker_queue_url")
+    _sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps(message))
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[GreetingStore, Depends(get_store)]
 
 # FastAPI imports pydantic's bundled v1 package (about 13 ms, 6 % of a cold start) the first time it declares a route
 # parameter, only to refuse pydantic v1 models; this app has none (nothing in its layer uses pydantic.v1). Marked
@@ -78,6 +107,12 @@ app = FastAPI(title="practice API", version="1.0.0")
 @app.exception_handler(GreetingError)
 async def _greeting_error(request: Request, exc: GreetingError) -> JSONResponse:
     return JSONResponse(status_code=422, content={"error": str(exc)})
+
+
+@app.exception_handler(ConfigurationError)
+async def _configuration_error(request: Request, exc: ConfigurationError) -> JSONResponse:
+    logger.error("Function is not configured", extra={"reason": str(exc)})
+    return JSONResponse(status_code=503, content={"error": "the service is not configured"})
 
 
 @app.exception_handler(PayloadError)
@@ -116,6 +151,33 @@ async def echo(request: Request) -> EchoResponse:
     raw = await request.body()
     received = parse_json_object(raw, what="request body")
     return {"received": received, "received_at": isoformat_z(utc_now()), "size_bytes": len(raw)}
+
+
+class GreetingAccepted(TypedDict):
+    request_id: str
+
+
+@app.post("/greetings", status_code=202, response_model=None)
+async def create_greeting(request: Request) -> GreetingAccepted:
+    """Queue a greeting for ``{"name", "language"?}``; 202 with its ``request_id`` (400/422 for a bad body)."""
+    data = parse_json_object(await request.body(), what="request body")
+    name, language = data.get("name"), data.get("language", "en")
+    if not isinstance(name, str) or not isinstance(language, str):
+        raise GreetingError("'name' (and 'language', if given) must be strings")
+    build_greeting(name, language)  # the same checks as the worker's, before anything is queued
+    request_id = str(uuid.uuid4())
+    send_to_worker({"request_id": request_id, "name": name, "language": language})
+    logger.info("Greeting queued", extra={"request_id": request_id, "language": language})
+    return {"request_id": request_id}
+
+
+@app.get("/greetings/{request_id}", response_model=None)
+async def read_greeting(request_id: str, store: StoreDep) -> JSONResponse:
+    """The stored greeting of ``request_id``; 404 while the worker has not written it (or for an unknown id)."""
+    item = store.get(request_id)
+    if item is None:
+        return JSONResponse(status_code=404, content={"error": "no greeting yet: pending or unknown request_id"})
+    return JSONResponse(status_code=200, content=dict(item))
 
 
 # One adapter per process, created at import (cold start) and reused by every invocation.

@@ -1,14 +1,13 @@
-"""Scheduled Lambda: plan the nightly retention sweep for the time a schedule fired.
+"""Scheduled Lambda: delete the greetings older than ``RETENTION_DAYS``, and log how many it deleted.
 
 Both scheduled-event shapes are accepted: an EventBridge scheduled rule's (``source: aws.events``, ``detail: {}``)
 and an EventBridge Scheduler schedule's (``source: aws.scheduler``, ``detail`` the string ``"{}"``). Both carry the
 scheduled time in ``time``.
 
-The job is deterministic given the event's ``time`` and ``RETENTION_DAYS``: it computes the
-report window (the previous full UTC day), the retention cutoff (midnight UTC ``RETENTION_DAYS``
-before the run day) and the daily partitions (``dt=YYYY-MM-DD``) that fell out of retention in the
-last ``CATCH_UP_DAYS`` days (so a missed run or two is caught up; deletions are idempotent). It
-logs and returns that plan; it performs no I/O.
+The cutoff is the time the schedule fired (the event's ``time``) minus ``RETENTION_DAYS``: every item of
+the greetings table (``GREETINGS_TABLE``) created before it is deleted (a scan for ``created_at < cutoff``, then a
+conditional delete of each). Running it twice deletes nothing more: the job is idempotent, so a retried or missed run
+is harmless.
 
 A non-schedule event raises ``InvalidScheduleEventError`` (a ``ValueError``): the invocation is
 reported as failed, which is what an alarm on the function's ``Errors`` metric should see.
@@ -22,11 +21,10 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypedDict
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from practice_util import Settings, get_logger, isoformat_z, parse_utc_timestamp, start_of_utc_day
+from practice_util import GreetingStore, Settings, get_logger, greeting_store, isoformat_z, parse_utc_timestamp
 
 SERVICE = "cron-server"
-JOB_NAME = "retention-plan"
-CATCH_UP_DAYS = 3
+JOB_NAME = "greetings-retention"
 SETTINGS = Settings.from_env()
 logger = get_logger(SERVICE, settings=SETTINGS)
 
@@ -35,24 +33,22 @@ logger = get_logger(SERVICE, settings=SETTINGS)
 SCHEDULE_SOURCES = ("aws.events", "aws.scheduler")
 
 
+def get_store() -> GreetingStore:
+    """The greetings table of ``GREETINGS_TABLE`` (one per process, made on first use)."""
+    return greeting_store(SETTINGS.require("greetings_table"))
+
+
 class InvalidScheduleEventError(ValueError):
     """The event is not an EventBridge ``Scheduled Event`` (from a scheduled rule or from EventBridge Scheduler)."""
-
-
-class ReportWindow(TypedDict):
-    start: str
-    end: str
 
 
 class CronSummary(TypedDict):
     status: Literal["ok"]
     job: str
     scheduled_at: str
-    report_window: ReportWindow
     retention_days: int
-    retention_cutoff: str
-    expired_partitions: list[str]
-    expired_count: int
+    cutoff: str
+    deleted: int
     duration_ms: float
 
 
@@ -81,43 +77,15 @@ def parse_schedule_event(event: Any) -> datetime:
         raise InvalidScheduleEventError(str(exc)) from None
 
 
-def plan_retention(scheduled_at: datetime, retention_days: int, *, started: float | None = None) -> CronSummary:
-    """Compute the retention plan for a run at ``scheduled_at``.
-
-    Parameters
-    ----------
-    scheduled_at : datetime
-        Aware time the schedule fired.
-    retention_days : int
-        Days of data to keep.
-    started : float, optional
-        ``time.perf_counter()`` value the run started at, for ``duration_ms``.
-
-    Returns
-    -------
-    CronSummary
-        The plan, with ISO 8601 UTC timestamps.
-    """
-    started = time.perf_counter() if started is None else started
-    run_day = start_of_utc_day(scheduled_at)
-    cutoff = run_day - timedelta(days=retention_days)
-    expired = [f"dt={(cutoff - timedelta(days=offset)).date().isoformat()}" for offset in range(CATCH_UP_DAYS, 0, -1)]
-    return {
-        "status": "ok",
-        "job": JOB_NAME,
-        "scheduled_at": isoformat_z(scheduled_at),
-        "report_window": {"start": isoformat_z(run_day - timedelta(days=1)), "end": isoformat_z(run_day)},
-        "retention_days": retention_days,
-        "retention_cutoff": isoformat_z(cutoff),
-        "expired_partitions": expired,
-        "expired_count": len(expired),
-        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-    }
+def retention_cutoff(scheduled_at: datetime, retention_days: int) -> datetime:
+    """The oldest creation time a greeting may have to be kept: ``retention_days`` before ``scheduled_at``."""
+    return scheduled_at - timedelta(days=retention_days)
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> CronSummary:
-    """Handle a scheduled event (scheduled rule or EventBridge Scheduler) and return the run summary.
+    """Handle a scheduled event (scheduled rule or EventBridge Scheduler): delete the expired greetings, return the
+    run summary.
 
     Raises
     ------
@@ -130,6 +98,16 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> CronSummary
     except InvalidScheduleEventError as exc:
         logger.error("Rejected non-schedule event", extra={"reason": str(exc)})
         raise
-    summary = plan_retention(scheduled_at, SETTINGS.retention_days, started=started)
-    logger.info("Retention plan computed", extra={"summary": summary})
+    cutoff = isoformat_z(retention_cutoff(scheduled_at, SETTINGS.retention_days))
+    deleted = get_store().delete_created_before(cutoff)
+    summary: CronSummary = {
+        "status": "ok",
+        "job": JOB_NAME,
+        "scheduled_at": isoformat_z(scheduled_at),
+        "retention_days": SETTINGS.retention_days,
+        "cutoff": cutoff,
+        "deleted": deleted,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+    }
+    logger.info("Expired greetings deleted", extra={"deleted": deleted, "cutoff": cutoff, "job": JOB_NAME})
     return summary

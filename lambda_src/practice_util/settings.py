@@ -14,6 +14,10 @@ MAX_RETENTION_DAYS = 3650
 LOG_LEVELS: frozenset[str] = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the function needs for a resource (table, queue) is missing."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated, immutable application settings.
@@ -28,12 +32,18 @@ class Settings:
         Upper-case standard logging level name (``LOG_LEVEL``).
     retention_days : int
         Days of data the nightly job keeps, 1..3650 (``RETENTION_DAYS``).
+    greetings_table : str
+        Name of the greetings DynamoDB table (``GREETINGS_TABLE``); empty when not configured.
+    worker_queue_url : str
+        URL of the worker's SQS queue (``WORKER_QUEUE_URL``); empty when not configured.
     """
 
     app_name: str = DEFAULT_APP_NAME
     environment: str = DEFAULT_ENVIRONMENT
     log_level: str = DEFAULT_LOG_LEVEL
     retention_days: int = DEFAULT_RETENTION_DAYS
+    greetings_table: str = ""
+    worker_queue_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -61,7 +71,22 @@ class Settings:
             environment=_non_empty(env, "ENVIRONMENT", DEFAULT_ENVIRONMENT),
             log_level=_log_level(env),
             retention_days=_retention_days(env),
+            greetings_table=env.get("GREETINGS_TABLE", "").strip(),
+            worker_queue_url=env.get("WORKER_QUEUE_URL", "").strip(),
         )
+
+    def require(self, field: str) -> str:
+        """The value of the resource setting ``field`` (``greetings_table``, ``worker_queue_url``).
+
+        Raises
+        ------
+        ConfigurationError
+            The variable behind it is not set: the function was deployed without it.
+        """
+        value = getattr(self, field)
+        if not value:
+            raise ConfigurationError(f"{field.upper()} is not set: the function is not wired to its resources")
+        return value
 
 
 def _non_empty(env: Mapping[str, str], name: str, default: str) -> str:

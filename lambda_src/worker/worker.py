@@ -1,4 +1,5 @@
-"""SQS Lambda: turn greeting requests into greetings, reporting bad messages as partial batch failures.
+"""SQS Lambda: turn greeting requests into greetings stored in the greetings table, reporting bad messages as
+partial batch failures.
 
 Message body schema (JSON object; unknown keys are ignored)::
 
@@ -9,6 +10,10 @@ Message body schema (JSON object; unknown keys are ignored)::
 is not JSON or violates the schema is reported in ``batchItemFailures`` (so SQS retries only it and
 eventually moves it to the DLQ) while the rest of the batch succeeds. Requires
 ``ReportBatchItemFailures`` on the event source mapping, and a standard (not FIFO) queue.
+
+Each greeting is written once (``GREETINGS_TABLE``; a conditional put on ``request_id``): a message delivered
+again (SQS delivers at least once) finds its item there and counts as done, not as a failure. A table error fails
+only that record, which SQS then delivers again.
 """
 
 from __future__ import annotations
@@ -19,7 +24,16 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from practice_util import Settings, build_greeting, get_logger, parse_json_object
+from practice_util import (
+    GreetingStore,
+    Settings,
+    build_greeting,
+    get_logger,
+    greeting_store,
+    isoformat_z,
+    parse_json_object,
+    utc_now,
+)
 
 SERVICE = "sqs-worker"
 MAX_REQUEST_ID_LENGTH = 128
@@ -28,6 +42,11 @@ logger = get_logger(SERVICE, settings=SETTINGS)
 # raise_on_entire_batch_failure=False: a batch in which every record is bad still returns a
 # well-formed batchItemFailures list instead of raising BatchProcessingError.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def get_store() -> GreetingStore:
+    """The greetings table of ``GREETINGS_TABLE`` (one per process, made on first use)."""
+    return greeting_store(SETTINGS.require("greetings_table"))
 
 
 class InvalidMessageError(ValueError):
@@ -80,8 +99,10 @@ def record_handler(record: SQSRecord) -> str:
             extra={"message_id": record.message_id, "error_type": type(exc).__name__, "reason": str(exc)},
         )
         raise
+    item = {**request, "greeting": greeting, "created_at": isoformat_z(utc_now())}
+    written = get_store().put_once(item)  # type: ignore[arg-type]
     logger.info(
-        "Greeting produced",
+        "Greeting produced" if written else "Duplicate request ignored",
         extra={"message_id": record.message_id, "request_id": request["request_id"], "language": request["language"]},
     )
     return greeting

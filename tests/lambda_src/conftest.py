@@ -7,10 +7,12 @@ api_server`` here, ``api_server.lambda_handler`` there.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -80,3 +82,57 @@ def capture_logs() -> Iterator[Callable[[_HasHandler], LogCapture]]:
     yield _capture
     for handler, stream in reversed(restore):
         handler.setStream(stream)
+
+
+@dataclass(frozen=True)
+class GreetingsBackend:
+    """The greetings table and the worker queue of the handler tests, in moto's in-process mock."""
+
+    table: str
+    queue_url: str
+    dynamodb: Any
+    sqs: Any
+
+    def items(self) -> list[dict[str, str]]:
+        pages = self.dynamodb.get_paginator("scan").paginate(TableName=self.table)
+        return [{k: v["S"] for k, v in item.items()} for page in pages for item in page["Items"]]
+
+    def messages(self) -> list[dict[str, Any]]:
+        found = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
+        return [json.loads(message["Body"]) for message in found.get("Messages", [])]
+
+
+@pytest.fixture
+def greetings_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[GreetingsBackend]:
+    """moto's ``mock_aws`` with the table and queue; every handler module wired to them (``GREETINGS_TABLE``,
+    ``WORKER_QUEUE_URL`` in its settings), its clients made afresh inside the mock."""
+    import boto3
+    from api_server import api_server
+    from cron_server import cron_server
+    from moto import mock_aws
+    from practice_util import greeting_store
+    from worker import worker
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)  # the mock intercepts AWS's own endpoints only
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
+        dynamodb.create_table(
+            TableName="practice-test-greetings",
+            KeySchema=[{"AttributeName": "request_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "request_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        backend = GreetingsBackend(
+            "practice-test-greetings", sqs.create_queue(QueueName="practice-test-worker")["QueueUrl"], dynamodb, sqs
+        )
+        for module in (api_server, cron_server, worker):
+            wired = dataclasses.replace(
+                module.SETTINGS, greetings_table=backend.table, worker_queue_url=backend.queue_url
+            )
+            monkeypatch.setattr(module, "SETTINGS", wired)
+        greeting_store.cache_clear()
+        api_server._sqs.cache_clear()
+        yield backend
+        greeting_store.cache_clear()
+        api_server._sqs.cache_clear()

@@ -191,3 +191,61 @@ def test_the_cold_path_does_not_load_pydantics_v1_package():
 
     assert sys.modules.get("pydantic.v1") is None
     assert "pydantic.v1.main" not in sys.modules
+
+
+# --------------------------------------------------------------------------------------------- greetings
+
+
+def test_post_greetings_queues_the_request_and_answers_202(
+    load_event: LoadEvent, lambda_context: LambdaContext, greetings_backend: Any
+) -> None:
+    response = api_server.lambda_handler(load_event("apigw_http_v2_post_greetings"), lambda_context)
+
+    assert response["statusCode"] == 202
+    request_id = _json_body(response)["request_id"]
+    assert greetings_backend.messages() == [{"request_id": request_id, "name": "Ada", "language": "es"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        ('{"language": "es"}', 422, "'name' (and 'language', if given) must be strings"),
+        ('{"name": "Ada", "language": "xx"}', 422, "language 'xx' is not supported: expected one of de, en, es, fr"),
+        ('{"name": "   "}', 422, "name must not be empty"),
+        ("[]", 400, "request body must be a JSON object, got a JSON array"),
+    ],
+)
+def test_post_greetings_rejects_bad_requests_before_queueing(
+    body: str, status: int, error: str, load_event: LoadEvent, lambda_context: LambdaContext, greetings_backend: Any
+) -> None:
+    event = load_event("apigw_http_v2_post_greetings")
+    event["body"] = body
+
+    response = api_server.lambda_handler(event, lambda_context)
+
+    assert (response["statusCode"], _json_body(response)) == (status, {"error": error})
+    assert greetings_backend.messages() == []
+
+
+def test_get_greeting_is_404_while_pending_then_200_with_the_item(
+    load_event: LoadEvent, lambda_context: LambdaContext, greetings_backend: Any
+) -> None:
+    event = load_event("apigw_http_v2_get_greeting")
+    request_id = event["rawPath"].rsplit("/", 1)[1]
+
+    pending = api_server.lambda_handler(event, lambda_context)
+    assert pending["statusCode"] == 404
+    assert _json_body(pending) == {"error": "no greeting yet: pending or unknown request_id"}
+
+    item = {"request_id": request_id, "name": "Ada", "language": "es", "greeting": "Hola, Ada!", "created_at": "x"}
+    api_server.get_store().put_once(item)  # what the worker does
+    done = api_server.lambda_handler(event, lambda_context)
+    assert (done["statusCode"], _json_body(done)) == (200, item)
+
+
+def test_greetings_without_their_resources_configured_are_503(
+    load_event: LoadEvent, lambda_context: LambdaContext
+) -> None:
+    response = api_server.lambda_handler(load_event("apigw_http_v2_post_greetings"), lambda_context)
+
+    assert (response["statusCode"], _json_body(response)) == (503, {"error": "the service is not configured"})

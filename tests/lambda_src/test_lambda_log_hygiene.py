@@ -12,6 +12,7 @@ from cron_server import cron_server
 from worker import worker
 
 LoadEvent = Callable[[str], dict[str, Any]]
+pytestmark = pytest.mark.usefixtures("greetings_backend")
 SECRET = "s3cr3t-Zq8vX1-do-not-log"
 
 

@@ -1,4 +1,4 @@
-"""Tests for the SQS worker's partial batch responses."""
+"""Tests for the SQS worker: greetings stored once, bad messages reported as partial batch failures."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from worker import worker
 
 LoadEvent = Callable[[str], dict[str, Any]]
+pytestmark = pytest.mark.usefixtures("greetings_backend")
 
 
 def test_one_unparseable_body_is_the_only_failure(
@@ -116,3 +117,40 @@ def test_bad_single_record_is_reported(body: str, load_event: LoadEvent, lambda_
 def test_non_sqs_event_raises(event: dict[str, Any], lambda_context: LambdaContext) -> None:
     with pytest.raises(UnexpectedBatchTypeError):
         worker.lambda_handler(event, lambda_context)
+
+
+def test_good_records_are_stored_once_and_bad_ones_not_at_all(
+    load_event: LoadEvent, lambda_context: LambdaContext, greetings_backend: Any
+) -> None:
+    worker.lambda_handler(load_event("sqs_batch_one_bad"), lambda_context)
+
+    items = {item["request_id"]: item for item in greetings_backend.items()}
+    assert sorted(items) == ["req-001", "req-003"]
+    assert items["req-003"]["greeting"] == "Bonjour, Linus!"
+    assert items["req-003"]["created_at"].endswith("Z")
+
+
+def test_a_redelivered_message_is_a_success_and_writes_nothing(
+    load_event: LoadEvent, lambda_context: LambdaContext, greetings_backend: Any, capture_logs: Any
+) -> None:
+    event = load_event("sqs_batch_all_good")
+    assert worker.lambda_handler(event, lambda_context) == {"batchItemFailures": []}
+    first = greetings_backend.items()
+    logs = capture_logs(worker.logger)
+
+    assert worker.lambda_handler(event, lambda_context) == {"batchItemFailures": []}
+
+    assert sorted(greetings_backend.items(), key=str) == sorted(first, key=str)
+    ignored = [r["request_id"] for r in logs.records() if r["message"] == "Duplicate request ignored"]
+    assert sorted(ignored) == sorted(r["request_id"] for r in first)
+
+
+def test_a_table_error_fails_only_that_record(
+    load_event: LoadEvent, lambda_context: LambdaContext, greetings_backend: Any
+) -> None:
+    greetings_backend.dynamodb.delete_table(TableName=greetings_backend.table)
+    event = load_event("sqs_batch_all_good")
+
+    response = worker.lambda_handler(event, lambda_context)
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"]]}

@@ -83,6 +83,13 @@ MOTO_NOT_EXERCISED = (
     "polls; SnapStart takes no snapshot.",
     "Each SQS queue create costs ~25 s: the aws provider waits for attribute propagation (hard-coded), most of "
     "apply's wall time.",
+    "IAM policies are not enforced by moto: the least-privilege roles are checked in the synthesized JSON "
+    "(tests/stacks), not at run time.",
+)
+#: What the local cloud (cdktf_lambda/local/cloud) adds to moto; exercised by tests/cloud.
+LOCAL_CLOUD = (
+    "Lambda Invoke runs the deployed zips and layers through the local runtime (no Docker).",
+    "SQS event source mappings deliver; HTTP APIs and function URLs answer on 127.0.0.1; schedules fire.",
 )
 
 _REFERENCE = re.compile(r"^\$\{(?P<type>[a-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)\.(?P<attr>[a-z_]+)\}$")
@@ -159,6 +166,8 @@ def moto_report(server: MotoServer) -> str:
     for patch, text in MOTO_WORKAROUNDS.items():
         match = re.search(rf"patch {re.escape(patch)}: (.*)", log)
         lines.append(f"   [{match.group(1) if match else 'NOT REPORTED'}] {patch}: {text}")
+    lines.append(f"   [{'applied' if 'local cloud: applied' in log else 'NOT REPORTED'}] local cloud:")
+    lines += [f"      {text}" for text in LOCAL_CLOUD]
     lines.append("== not exercised against moto:")
     lines += [f"   - {text}" for text in MOTO_NOT_EXERCISED]
     return "\n".join(lines)
@@ -280,7 +289,11 @@ def check_deployed(
         assert got["MemorySize"] == want["memory_size"], where
         assert got["Timeout"] == want["timeout"], where
         assert got["Architectures"] == want["architectures"], where
-        assert got.get("Environment", {}).get("Variables", {}) == want["environment"]["variables"], where
+        want_variables = {
+            key: resolve(value, state) if value.startswith("${") else value
+            for key, value in want["environment"]["variables"].items()
+        }
+        assert got.get("Environment", {}).get("Variables", {}) == want_variables, where
         assert got["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == function, where
         assert got["TracingConfig"]["Mode"] == want["tracing_config"]["mode"], where
         assert got["Role"] == resolve(want["role"], state), where

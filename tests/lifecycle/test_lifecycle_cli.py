@@ -1,9 +1,10 @@
-"""The user's path: ``make deploy-local`` / ``make destroy-local`` (``devtools.deploy_local``, i.e. ``cdktf deploy`` and
-``cdktf destroy``) on a copy of the project, against a moto server the test owns.
+"""The user's path: ``make deploy-local`` / ``make destroy-local`` (``cdktf-lambda local up`` / ``down``: ``cdktf
+deploy`` and ``cdktf destroy`` into the local cloud) on a copy of the project, and the deployed app answering.
 
 The copy holds what a checkout has (sources, ``cdktf.json``, ``package.json``, ``Pipfile``/``Pipfile.lock``) with
 ``node_modules`` and ``.venv`` linked to the checkout's, so the CLI runs ``cdktf.json``'s own ``pipenv run python
-main.py`` unchanged, and nothing is written into the checkout.
+main.py`` unchanged, and nothing is written into the checkout. After ``up``: ``curl`` to the URL ``status`` prints
+answers, and a message sent to the worker queue is processed (the acceptance of the local cloud).
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ import re
 import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.local.moto import MotoServer, write_state
+from cdktf_lambda.local import moto
 from cdktf_lambda.local.terraform_run import run_terraform
-from devtools import deploy_local
+from cdktf_lambda.local.workspace import Workspace
+from tests._checkout import PIPENV_ENV
 from tests.lifecycle._lifecycle import (
     FUNCTIONS,
     LIFECYCLE_BUDGET_SECONDS,
@@ -37,15 +42,19 @@ from tests.lifecycle._lifecycle import (
 pytestmark = pytest.mark.terraform
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def run_deploy_local(project: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """``python -m devtools.deploy_local --project-dir <project> <args>``, as ``make deploy-local`` runs it."""
-    env = {k: v for k, v in os.environ.items() if k != "TF_CLI_CONFIG_FILE"}  # the script must set its own
+def run_local(project: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``cdktf-lambda local --project-dir <project> <args>``, as ``make deploy-local`` runs it."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_CLI_CONFIG_FILE"}  # the command sets its own
+    env.update(PIPENV_ENV)
+    env["PATH"] = os.pathsep.join([str(PROJECT_ROOT / ".tools" / "bin"), env.get("PATH", "")])  # pipenv (cdktf.json)
     env["CDKTF_LAMBDA_FLAVOR"] = "cdktf"  # this test is about the cdktf CLI, whatever FLAVOR make was given
+    env.pop("CDKTF_LAMBDA_CDKTF_CLI", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "devtools.deploy_local", "--project-dir", str(project), *args],
-        cwd=PROJECT_ROOT,
+        [sys.executable, "-m", "cdktf_lambda", "local", "--project-dir", str(project), *args],
+        cwd=project,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -56,7 +65,7 @@ def run_deploy_local(project: Path, *args: str, timeout: float = 600) -> subproc
     try:
         output, _ = proc.communicate(timeout=timeout)
     except BaseException:
-        # Timeout or Ctrl-C: stop the whole group (deploy_local -> cdktf -> terraform) before moto goes.
+        # Timeout or Ctrl-C: stop the whole group (cdktf-lambda -> cdktf -> terraform) before moto goes.
         for sig, grace in ((signal.SIGINT, 30), (signal.SIGKILL, 10)):
             try:
                 os.killpg(proc.pid, sig)
@@ -68,60 +77,85 @@ def run_deploy_local(project: Path, *args: str, timeout: float = 600) -> subproc
     return subprocess.CompletedProcess(proc.args, proc.returncode, _ANSI.sub("", output))
 
 
-def test_deploy_local_up_and_down_with_cdktf_cli(
-    tmp_path: Path, moto: MotoServer, capsys: pytest.CaptureFixture
-) -> None:
-    phases = Phases("app lifecycle through the cdktf CLI (devtools.deploy_local up/down)")
+def test_local_up_answers_and_processes_then_down(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    phases = Phases("app lifecycle through the cdktf CLI (cdktf-lambda local up/down)")
+    project = copy_project(tmp_path / "project", for_cli=True)
+    workspace = Workspace(project)
+    workspace.ensure()
+    # The server `up` finds recorded: started here, so it also exits if this test process dies, and is stopped by
+    # PID at the end even if `down` never runs.
+    server, _ = moto.start(
+        workspace.moto_state, log_path=workspace.moto_log, extra_env=workspace.server_env(), exit_with_parent=True
+    )
     try:
-        _cli_lifecycle(tmp_path, moto, phases)
+        _cli_lifecycle(project, workspace, server, phases)
     finally:
+        moto.stop_server(server)
         with capsys.disabled():
             echo("\n" + phases.report())
     assert phases.total < LIFECYCLE_BUDGET_SECONDS, f"lifecycle took {phases.total:.0f} s\n{phases.report()}"
 
 
-def _cli_lifecycle(tmp_path: Path, moto: MotoServer, phases: Phases) -> None:
-    assert_moto_patches_applied(moto)
-    project = copy_project(tmp_path / "project", for_cli=True)
-    workspace = deploy_local.Workspace(project)
-    # `up` uses the server recorded in the project's state file: record the fixture's, so the test owns it (and
-    # stops it by PID at the end even if `down` never runs).
-    write_state(workspace.harness.moto_state, moto)
-
-    with phases("deploy_local up (cdktf deploy)"):
-        up = run_deploy_local(project, "up")
-    assert up.returncode == 0, f"deploy_local up failed:\n{up.stdout[-6000:]}"
-    assert f"moto already running: {moto.endpoint_url} (pid {moto.pid})" in up.stdout, up.stdout[-3000:]
-    assert "tear down: make destroy-local" in up.stdout, "no teardown hint"
+def _cli_lifecycle(project: Path, workspace: Workspace, server: moto.MotoServer, phases: Phases) -> None:
+    assert_moto_patches_applied(server)
+    with phases("local up (cdktf deploy)"):
+        up = run_local(project, "up")
+    assert up.returncode == 0, f"local up failed:\n{up.stdout[-6000:]}"
+    assert f"local cloud already running: {server.endpoint_url} (pid {server.pid})" in up.stdout, up.stdout[-3000:]
+    assert "tear down: cdktf-lambda local down" in up.stdout, "no teardown hint"
     outputs_by_stack = json.loads(workspace.outputs_file.read_text())
     assert list(outputs_by_stack) == [STACK]
     outputs = outputs_by_stack[STACK]
     for function in FUNCTIONS:
         assert f"{function}_function_name" in up.stdout and outputs[f"{function}_zip_hash"] in up.stdout
 
-    # Everything of the local deploy lives in .local-aws/: synth output, outputs, state (never the project's own).
+    # Everything of the local deploy lives in .cdktf-lambda/local/: synth output, outputs, state.
     stack_dir = workspace.outdir / "stacks" / STACK
-    assert (workspace.work_dir / f"terraform.{STACK}.tfstate").is_file()
+    assert (workspace.state_dir / f"terraform.{STACK}.tfstate").is_file()
     assert not (project / f"terraform.{STACK}.tfstate").exists() and not (project / "cdktf.out").exists()
-    assert not (PROJECT_ROOT / deploy_local.WORK_DIR_NAME / f"terraform.{STACK}.tfstate").exists()
 
-    env = deploy_local.cdktf_env(workspace, moto)
+    with phases("status, curl, send-message"):
+        status = json.loads(run_local(project, "status", "--json").stdout)
+        assert (status["endpoint_url"], status["outputs"]) == (server.endpoint_url, outputs_by_stack)
+        url = status["http_apis"]["practice-dev-api"]
+        assert url.startswith("http://127.0.0.1:") and url in up.stdout
+        with _OPENER.open(url + "/", timeout=60) as answer:  # what `curl "$URL/"` does
+            assert (answer.status, json.loads(answer.read())) == (200, {"message": "Hello World"})
+        sqs = moto.aws_client("sqs", server.endpoint_url)
+        message = {"request_id": "from-the-cli-test", "name": "Ada", "language": "es"}
+        sqs.send_message(QueueUrl=outputs["worker_queue_url"], MessageBody=json.dumps(message))
+        greeting = _wait_for_greeting(url, "from-the-cli-test", timeout=120)
+        assert greeting["greeting"] == "Hola, Ada!"
+
+    env = workspace.env(server)
     with phases("check objects (boto3)"):
-        shown = run_terraform(["show", "-json"], stack_dir, env, abort_if=moto.gone_reason)
+        shown = run_terraform(["show", "-json"], stack_dir, env, abort_if=server.gone_reason)
         state, state_outputs = state_and_outputs(json.loads(shown.output))
         assert state_outputs == outputs
         config = json.loads((stack_dir / "cdk.tf.json").read_text())
-        check_deployed(config, state, outputs, stack_dir, moto.endpoint_url)
+        check_deployed(config, state, outputs, stack_dir, server.endpoint_url)
     with phases("plan (no drift)"):
         plan = run_terraform(
-            ["plan", "-input=false", "-detailed-exitcode"], stack_dir, env, ok_codes=(0, 2), abort_if=moto.gone_reason
+            ["plan", "-input=false", "-detailed-exitcode"], stack_dir, env, ok_codes=(0, 2), abort_if=server.gone_reason
         )
         assert plan.returncode == 0, f"the stack deployed by cdktf deploy re-plans changes:\n{plan.output}"
 
-    with phases("deploy_local down (cdktf destroy)"):
-        down = run_deploy_local(project, "down")
-    assert down.returncode == 0, f"deploy_local down failed:\n{down.stdout[-6000:]}"
+    with phases("local down (cdktf destroy)"):
+        down = run_local(project, "down")
+    assert down.returncode == 0, f"local down failed:\n{down.stdout[-6000:]}"
     assert "resources left" not in down.stdout
-    assert f"moto stopped (pid {moto.pid})" in down.stdout, down.stdout[-3000:]
-    assert moto.gone_reason() is not None, "down did not stop the moto server"
-    assert not workspace.harness.moto_state.exists() and workspace.state_files() == []
+    assert f"local cloud stopped (pid {server.pid})" in down.stdout, down.stdout[-3000:]
+    assert server.gone_reason() is not None, "down did not stop the moto server"
+    assert not workspace.moto_state.exists() and workspace.state_files() == []
+
+
+def _wait_for_greeting(api_url: str, request_id: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with _OPENER.open(f"{api_url}/greetings/{request_id}", timeout=60) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404 or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)

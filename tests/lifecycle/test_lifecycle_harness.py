@@ -1,76 +1,89 @@
-"""Fast checks of the pieces the lifecycle tests stand on: the deploy_local environment and bookkeeping, and the
-moto fidelity patch for Lambda dead-letter configs. No terraform here."""
+"""Fast checks of the pieces the lifecycle tests stand on: the local cloud's workspace (environment, state apart from
+real deploys, bookkeeping, the CLI it runs) and moto's fidelity patches. No terraform here."""
 
 from __future__ import annotations
 
-import io
 import json
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
+from cdktf_lambda.local import deploy
 from cdktf_lambda.local.moto import MotoServer, aws_client, running_server, write_state
 from cdktf_lambda.local.processes import free_port
-from devtools import deploy_local
-from tests.lifecycle._lifecycle import PROJECT_ROOT
+from cdktf_lambda.local.workspace import Workspace
+from tests.cdktf_lambda.local.cloud._cloud import zip_bytes
 
 
-def test_cdktf_env_points_everything_at_the_server(tmp_path: Path) -> None:
-    workspace = deploy_local.Workspace(tmp_path)
+def test_the_environment_points_everything_at_the_server(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path)
     server = MotoServer(pid=1, port=4566)
-    env = deploy_local.cdktf_env(workspace, server, base_env={"PATH": "/usr/bin", "AWS_PROFILE": "prod"})
+    env = workspace.env(server, base_env={"PATH": "/usr/bin", "AWS_PROFILE": "prod"})
 
     assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
     assert (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]) == ("test", "test")
     assert "AWS_PROFILE" not in env, "a profile could route calls to real AWS"
-    assert env["TF_CLI_CONFIG_FILE"] == str(tmp_path / ".terraform.d" / "cli.tfrc")
-    path = env["PATH"].split(":")
-    assert path[0] == str(Path(sys.executable).parent), "node 22 of the virtualenv must come first"
-    assert str(PROJECT_ROOT / ".tools" / "bin") in path, "pipenv (cdktf.json's app) must be on PATH"
-    assert env["PIPENV_VENV_IN_PROJECT"] == "1" and env["PIPENV_IGNORE_VIRTUALENVS"] == "1"
+    assert env["TF_CLI_CONFIG_FILE"] == str(tmp_path / ".cdktf-lambda" / "local" / "cli.tfrc")
+    assert env["PATH"].split(":")[0] == str(Path(sys.executable).parent), "node 22 of the virtualenv must come first"
 
 
 def test_local_deploys_keep_state_apart_from_real_deploys(tmp_path: Path) -> None:
-    """The stack's backend path (three levels above the stack dir) lands in .local-aws/, not the project."""
-    workspace = deploy_local.Workspace(tmp_path)
+    """The stack's backend path (three levels above the stack dir) lands in .cdktf-lambda/local/, not the project."""
+    workspace = Workspace(tmp_path)
     stack_dir = workspace.outdir / "stacks" / "practice-dev"
     state = (stack_dir / "../../../terraform.practice-dev.tfstate").resolve()
-    assert state.parent == workspace.work_dir.resolve()
+    assert state.parent == workspace.state_dir.resolve()
 
 
 def test_down_without_a_server_forgets_stale_state(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    workspace = deploy_local.Workspace(tmp_path)
-    workspace.ensure_work_dir()
-    stale = [workspace.work_dir / "terraform.practice-dev.tfstate", workspace.work_dir / "terraform.x.tfstate.backup"]
+    workspace = Workspace(tmp_path)
+    workspace.ensure()
+    stale = [workspace.state_dir / "terraform.practice-dev.tfstate", workspace.state_dir / "terraform.x.tfstate.backup"]
     for path in stale:
         path.write_text("{}")
     workspace.outputs_file.write_text("{}")
-    dead = MotoServer(pid=2**22 + 7, port=free_port())
-    write_state(workspace.harness.moto_state, dead)
+    write_state(workspace.moto_state, MotoServer(pid=2**22 + 7, port=free_port()))
 
-    assert deploy_local.main(["--project-dir", str(tmp_path), "down"]) == 0
+    assert deploy.down(workspace) == 0
 
-    assert "moto is not running: nothing to destroy" in capsys.readouterr().out
+    assert "the local cloud is not running: nothing to destroy" in capsys.readouterr().out
     assert not any(p.exists() for p in stale) and not workspace.outputs_file.exists()
-    assert not workspace.harness.moto_state.exists()
-    assert (workspace.work_dir / ".gitignore").read_text().endswith("*\n")
+    assert not workspace.moto_state.exists()
+    assert (workspace.state_dir / ".gitignore").read_text().endswith("*\n")
+    assert (tmp_path / ".cdktf-lambda" / ".gitignore").read_text().endswith("*\n")
 
 
-def test_cli_is_chosen_by_flavor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CDKTF_LAMBDA_FLAVOR", "cdktf")
-    assert deploy_local.cli_command(tmp_path)[-1].endswith("node_modules/.bin/cdktf")
-    monkeypatch.setenv("CDKTF_LAMBDA_FLAVOR", "cdktn")
-    assert deploy_local.cli_command(tmp_path)[-1].endswith("flavors/cdktn/node_modules/.bin/cdktn")
+def test_the_cli_is_the_configured_one_else_the_projects_else_the_one_on_path(tmp_path: Path) -> None:
+    assert deploy.cdktf_cli(tmp_path, {"CDKTF_LAMBDA_CDKTF_CLI": "/opt/cdktn/bin/cdktn --quiet"}) == [
+        "/opt/cdktn/bin/cdktn",
+        "--quiet",
+    ]
+    local = tmp_path / "node_modules" / ".bin" / "cdktf"
+    local.parent.mkdir(parents=True)
+    local.write_text("#!/bin/sh\n")
+    assert deploy.cdktf_cli(tmp_path, {"PATH": ""}) == [str(local)]
+    local.unlink()
+    on_path = tmp_path / "bin" / "cdktf"
+    on_path.parent.mkdir()
+    on_path.write_text("#!/bin/sh\n")
+    on_path.chmod(0o755)
+    assert deploy.cdktf_cli(tmp_path, {"PATH": str(on_path.parent)}) == [str(on_path)]
+    with pytest.raises(deploy.DeployError, match="no cdktf CLI"):
+        deploy.cdktf_cli(tmp_path, {"PATH": ""})
 
 
-def _zip(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
+def test_without_a_provider_mirror_terraform_uses_the_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdktf_lambda.local import workspace as module
+    from cdktf_lambda.local.terraform import ProviderMirrorNotFound
+
+    def no_mirror(dest: Path) -> Path:
+        raise ProviderMirrorNotFound("none here")
+
+    monkeypatch.setattr(module, "write_cli_config", no_mirror)
+    workspace = Workspace(tmp_path)
+    assert "registry" in (workspace.write_cli_config() or "")
+    assert workspace.cli_config.read_text().startswith("#")
 
 
 @pytest.mark.slow
@@ -102,7 +115,7 @@ def test_moto_keeps_lambda_dead_letter_config_like_aws(tmp_path: Path) -> None:
             Runtime="python3.13",
             Role=role,
             Handler="app.handler",
-            Code={"ZipFile": _zip({"app.py": "def handler(e, c):\n    return 1\n"})},
+            Code={"ZipFile": zip_bytes({"app.py": "def handler(e, c):\n    return 1\n"})},
             DeadLetterConfig={"TargetArn": dlq_arn},
         )
         assert lam.get_function(FunctionName="fn")["Configuration"]["DeadLetterConfig"] == {"TargetArn": dlq_arn}
@@ -110,3 +123,27 @@ def test_moto_keeps_lambda_dead_letter_config_like_aws(tmp_path: Path) -> None:
         lam.update_function_configuration(FunctionName="fn", DeadLetterConfig={"TargetArn": ""})
         assert "DeadLetterConfig" not in lam.get_function(FunctionName="fn")["Configuration"]
     assert "patch lambda-dead-letter-config: applied" in (tmp_path / "moto.log").read_text()
+
+
+@pytest.mark.slow
+def test_moto_s3_honours_if_none_match_so_one_of_racing_lockers_wins(tmp_path: Path) -> None:
+    """Terraform's S3 native state lock (``use_lockfile``) is a PutObject with ``If-None-Match: *``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from botocore.exceptions import ClientError
+
+    with running_server(log_path=tmp_path / "moto.log") as server:
+        s3 = aws_client("s3", server.endpoint_url)
+        s3.create_bucket(Bucket="state")
+
+        def lock(index: int) -> str:
+            try:
+                s3.put_object(Bucket="state", Key="app.tflock", Body=str(index).encode(), IfNoneMatch="*")
+            except ClientError as exc:
+                return exc.response["Error"]["Code"]
+            return "locked"
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            outcomes = list(pool.map(lock, range(48)))
+    assert outcomes.count("locked") == 1, outcomes
+    assert set(outcomes) == {"locked", "PreconditionFailed"}

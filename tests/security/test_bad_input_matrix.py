@@ -14,6 +14,7 @@ import pytest
 from cdktf_lambda import (
     CdktfLambdaError,
     DependencyLayer,
+    DynamoTable,
     ExecutionRole,
     HandlerNotFoundError,
     InvalidParameterError,
@@ -80,6 +81,13 @@ def layer(**overrides):
     def build(stack, _src):
         kwargs = {"lock_file": f"{LOCKS}/uv.lock", "layer_name": "deps", **overrides}
         DependencyLayer(stack, "deps", **kwargs)
+
+    return build
+
+
+def table(**overrides):
+    def build(stack, _src):
+        DynamoTable(stack, "t", **{"table_name": "greetings", "partition_key": "request_id", **overrides})
 
     return build
 
@@ -290,6 +298,10 @@ CASES = {
     ),
     "store_on_s3 without a bucket": (package(store_on_s3=True), InvalidParameterError, "s3_bucket"),
     "bad s3_bucket name": (package(store_on_s3=True, s3_bucket="My_Bucket"), InvalidParameterError, "s3_bucket"),
+    "table_name of 2 characters": (table(table_name="ab"), InvalidParameterError, "table_name"),
+    "table key type BOOL": (table(partition_key_type="BOOL"), InvalidParameterError, "partition_key_type"),
+    "capacity on an on-demand table": (table(read_capacity=5), InvalidParameterError, "read_capacity"),
+    "provisioned table without capacity": (table(billing_mode="PROVISIONED"), InvalidParameterError, "read_capacity"),
 }
 #: Cases whose failing construct comes after a valid one: only the failing construct's resources must be absent.
 _SCHEDULE_TYPES = ("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_scheduler_schedule", "aws_iam_role")

@@ -10,18 +10,9 @@ import pytest
 from cdktf_lambda import AWS_PROVIDER_VERSION, cdk
 from stacks import AppStack, AppStackConfig
 from tests.conftest import PROJECT_ROOT, flavor_neutral, resources, synth_json
+from tests.stacks._app import _by_name, _one
 
 FUNCTIONS = ("api_server", "cron_server", "worker")
-
-
-@pytest.fixture(scope="module")
-def app_stack():
-    stack = AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig())
-    return stack, synth_json(stack)
-
-
-def _by_name(synthesized, resource_type, key="function_name"):
-    return {r[key]: r for r in resources(synthesized, resource_type).values()}
 
 
 def test_snapshot(app_stack, snapshot):
@@ -132,11 +123,6 @@ def test_archive_file_mode_stack_synthesizes_with_seed_output_dir():
     synthesized = synth_json(stack)
     outputs = sorted(a["output_path"] for a in synthesized["data"]["archive_file"].values())
     assert outputs == sorted(f"../../../out/{n}.zip" for n in (*FUNCTIONS, "practice_util"))
-
-
-def _one(synthesized, resource_type):
-    (item,) = resources(synthesized, resource_type).items()
-    return item
 
 
 def _alias_id(synthesized, function):
@@ -373,3 +359,6 @@ def test_bad_backend_settings(overrides, message):
 
     with pytest.raises(InvalidParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         AppStack(cdk.Testing.app(), "x", config=AppStackConfig(**overrides))
+
+
+# ------------------------------------------------------------------------------------------ the greetings system

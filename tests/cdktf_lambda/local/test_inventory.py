@@ -41,6 +41,12 @@ def test_inventory_counts_and_reset(clean_moto: moto.MotoServer) -> None:
     s3 = moto.aws_client("s3", url)
     s3.create_bucket(Bucket="artifacts")
     s3.put_object(Bucket="artifacts", Key="builds/a.zip", Body=b"zip")
+    moto.aws_client("dynamodb", url).create_table(
+        TableName="greetings",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
 
     inv = inventory.resource_inventory(url)
     assert inv["iam_roles"] == ["r"]
@@ -51,6 +57,7 @@ def test_inventory_counts_and_reset(clean_moto: moto.MotoServer) -> None:
     assert inv["lambda_layer_versions"] == ["deps:1"]
     assert inv["scheduler_schedules"] == ["default/nightly"]
     assert (inv["s3_buckets"], inv["s3_objects"]) == (["artifacts"], ["artifacts/builds/a.zip"])
+    assert inv["dynamodb_tables"] == ["greetings"]
     assert set(inventory.leftovers(url)) == {
         "scheduler_schedules",
         "s3_buckets",
@@ -62,6 +69,7 @@ def test_inventory_counts_and_reset(clean_moto: moto.MotoServer) -> None:
         "eventbridge_rules",
         "apigatewayv2_apis",
         "lambda_layer_versions",
+        "dynamodb_tables",
     }
 
     moto.reset(url)

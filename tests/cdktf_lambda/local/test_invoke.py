@@ -18,7 +18,9 @@ import pytest
 from cdktf_lambda import DependencyLayer, LambdaFastapiServer, LambdaPythonFunction, RuntimeCodeModules, cdk
 from cdktf_lambda import add_aws_provider as add_provider
 from cdktf_lambda.cli import main
+from cdktf_lambda.local import moto
 from cdktf_lambda.local.invoke import invoke
+from cdktf_lambda.local.terraform import TEST_AWS_ENV
 from cdktf_lambda.packaging.layer_build import METADATA_KEY
 from cdktf_lambda.packaging.locks import read_lock
 from cdktf_lambda.packaging.target import local_target
@@ -98,6 +100,26 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 # --- the reference app, on its own runtime (python3.13, provisioned by the project) ----------------------------------
 
+
+@pytest.fixture(scope="module")
+def greetings_table(moto_server) -> dict[str, str]:
+    """A greetings table and queue in moto, and the variables that point the app's functions at them."""
+    dynamodb = moto.aws_client("dynamodb", moto_server.endpoint_url)
+    dynamodb.create_table(
+        TableName="cli-greetings",
+        KeySchema=[{"AttributeName": "request_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "request_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    queue = moto.aws_client("sqs", moto_server.endpoint_url).create_queue(QueueName="cli-worker")["QueueUrl"]
+    return {
+        **TEST_AWS_ENV,
+        "AWS_ENDPOINT_URL": moto_server.endpoint_url,
+        "GREETINGS_TABLE": "cli-greetings",
+        "WORKER_QUEUE_URL": queue,
+    }
+
+
 RUNS_ON_3_13 = "on python3.13 (CPython 3.13."
 
 
@@ -110,17 +132,23 @@ RUNS_ON_3_13 = "on python3.13 (CPython 3.13."
             "apigw_http_v2_get_hello_es.json",
             lambda r: json.loads(r["body"])["language"] == "es",
         ),
-        ("cron_server", "eventbridge_schedule.json", lambda r: r["status"] == "ok" and r["expired_count"] == 3),
+        ("cron_server", "eventbridge_schedule.json", lambda r: r["status"] == "ok" and r["deleted"] == 0),
         ("worker", "sqs_batch_one_bad.json", lambda r: len(r["batchItemFailures"]) == 1),
     ],
 )
-def test_invoke_runs_the_synthesized_artifacts_on_python3_13(app_out, offline_env, function, event_file, check):
-    """This machine has Python 3.11 only: the artifacts run, as synthesized, on the provisioned 3.13."""
-    result = cli("invoke", function, "--event", str(EVENTS / event_file), "--outdir", str(app_out), env=offline_env)
+def test_invoke_runs_the_synthesized_artifacts_on_python3_13(
+    app_out, offline_env, greetings_table, function, event_file, check
+):
+    """This machine has Python 3.11 only: the artifacts run, as synthesized, on the provisioned 3.13 (their AWS
+    calls go to a moto server on 127.0.0.1, nowhere else)."""
+    table_env = [f"--env={key}={value}" for key, value in greetings_table.items()]
+    result = cli(
+        "invoke", function, "--event", str(EVENTS / event_file), "--outdir", str(app_out), *table_env, env=offline_env
+    )
     assert result.returncode == 0, result.stderr
     assert check(json.loads(result.stdout)), result.stdout
-    first = result.stderr.splitlines()[0]
-    assert first.startswith("cdktf-lambda: running practice-dev-") and RUNS_ON_3_13 in first, result.stderr
+    (running,) = [line for line in result.stderr.splitlines() if line.startswith("cdktf-lambda: running ")]
+    assert running.startswith("cdktf-lambda: running practice-dev-") and RUNS_ON_3_13 in running, result.stderr
     assert "rebuilt" not in result.stderr and "not available" not in result.stderr
 
 
@@ -157,11 +185,24 @@ def test_host_runs_on_this_interpreter_with_the_layer_rebuilt(app_out, offline_e
         assert "with the layer rebuilt from lambda_src/Pipfile.lock for it" in result.stderr
 
 
-def test_invoke_worker_reports_the_bad_record_on_the_host_too(app_out):
+@pytest.mark.parametrize("prefer", ["target", "host"])
+def test_invoke_worker_reports_the_bad_record_and_writes_the_good_ones(app_out, moto_server, prefer):
+    """With the runtime's boto3 the worker reaches a table; ``environment`` points it at one in moto."""
+    dynamodb = moto.aws_client("dynamodb", moto_server.endpoint_url)
+    table = f"invoke-greetings-{prefer}"
+    dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "request_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "request_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     event = json.loads((EVENTS / "sqs_batch_one_bad.json").read_text())
-    result = invoke("worker", event, outdir=app_out, log=io.StringIO(), prefer="host")
+    environment = {**TEST_AWS_ENV, "AWS_ENDPOINT_URL": moto_server.endpoint_url, "GREETINGS_TABLE": table}
+    result = invoke("worker", event, outdir=app_out, environment=environment, log=io.StringIO(), prefer=prefer)
     assert result.ok, result.error
-    assert len(result.response["batchItemFailures"]) == 1
+    assert result.response["batchItemFailures"] == [{"itemIdentifier": event["Records"][1]["messageId"]}]
+    items = dynamodb.scan(TableName=table)["Items"]
+    assert sorted(item["request_id"]["S"] for item in items) == ["req-001", "req-003"]
 
 
 def test_the_stack_json_tells_invoke_how_the_dependency_layer_was_built(app_out):
@@ -195,8 +236,9 @@ def test_on_the_host_the_handler_sees_only_the_task_root_the_layers_and_the_stan
     result = invoke("probe", {}, outdir=no_fastapi_out, log=io.StringIO(), prefer="host")
     assert result.ok, result.error
     response = result.response
-    task_root, site, opt_python, *stdlib = response["sys_path"]
+    task_root, site, opt_python, runtime, *stdlib = response["sys_path"]
     assert task_root.endswith("/var/task") and opt_python.endswith("/opt/python")
+    assert Path(runtime).name.startswith("runtime-packages-") and (Path(runtime) / "boto3").is_dir(), runtime
     assert site == f"{opt_python}/lib/python{local_target().python_version}/site-packages"
     assert not [p for p in stdlib if "site-packages" in p or str(PROJECT_ROOT) in p], stdlib
     assert response["fastapi"] is False, "the test environment's fastapi is not visible"

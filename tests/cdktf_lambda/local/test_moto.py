@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import subprocess
 import sys
@@ -26,12 +27,19 @@ def assert_stopped(server: ms.MotoServer) -> None:
 # ------------------------------------------------------------------------ no process
 
 
-def test_entry_script_imports_nothing_of_the_library() -> None:
-    """It is run by path with any interpreter that has moto: it must not need cdktf_lambda (nor devtools)."""
+def test_entry_script_needs_only_moto_and_loads_the_local_cloud_if_it_can(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It is run by path with any interpreter that has moto: at module level it imports nothing of cdktf_lambda (nor
+    devtools); the local cloud is imported when it is installed, and skipped (not failed) where it is missing."""
     tree = ast.parse(ms.ENTRY_SCRIPT.read_text())
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not {name for name in imported if name.split(".")[0] in ("cdktf_lambda", "devtools")}
+    top_level = {alias.name for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
+    top_level |= {node.module or "" for node in tree.body if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in top_level if name.split(".")[0] in ("cdktf_lambda", "devtools")}
+    spec = importlib.util.spec_from_file_location("moto_entry_under_test", ms.ENTRY_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    entry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(entry)
+    monkeypatch.setitem(sys.modules, "cdktf_lambda.local.cloud", None)  # as if the interpreter had no cdktf_lambda
+    assert entry.install_local_cloud().startswith("skipped: cdktf_lambda is not importable")
 
 
 def test_only_loopback(tmp_path: Path) -> None:

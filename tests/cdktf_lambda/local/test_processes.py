@@ -103,3 +103,21 @@ def test_sigkill_after_the_timeout(by_pid: bool) -> None:
     returncode = child.wait(timeout=5)
     # By PID, stop_process reaps its own child (the Popen then reports 0); the Popen's own wait sees the SIGKILL.
     assert returncode == (0 if by_pid else -9)
+
+
+def test_stop_process_tree_also_stops_what_the_process_left_running() -> None:
+    """A server that runs work in child processes (the local cloud's functions): none is orphaned when it stops."""
+    parent = sleeper(
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    assert processes.pid_alive(child)
+
+    assert processes.stop_process_tree(parent, timeout=5) is True
+
+    assert parent.poll() is not None
+    assert processes.wait_gone(child, 5), f"child {child} was left running"
