@@ -76,13 +76,11 @@ MOTO_WORKAROUNDS = {
     ),
 }
 MOTO_NOT_EXERCISED = (
-    "Lambda Invoke needs Docker in moto: the handlers are run from the built zips by tests/lambda_src and "
-    "tests/cdktf_lambda/local/test_invoke.py instead.",
-    "The HTTP API endpoint (api_endpoint) is a name only: moto does not serve it.",
-    "The Scheduler schedule never fires (nor retries, nor dead-letters) and the SQS event source mapping never "
-    "polls; SnapStart takes no snapshot.",
-    "Each SQS queue create costs ~25 s: the aws provider waits for attribute propagation (hard-coded), most of "
-    "apply's wall time.",
+    "By this lifecycle: running the functions. The local cloud below does (tests/cloud, tests/lifecycle/"
+    "test_lifecycle_cli.py); these checks are about what Terraform deploys, plans and destroys.",
+    "SnapStart takes no snapshot; memory size and CPU share are not enforced on the local runtime.",
+    "Each SQS queue create costs ~25 s: the aws provider waits for attribute propagation (six reads 5 s apart, "
+    "client-side), most of apply's wall time.",
     "IAM policies are not enforced by moto: the least-privilege roles are checked in the synthesized JSON "
     "(tests/stacks), not at run time.",
 )
