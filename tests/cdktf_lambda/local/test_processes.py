@@ -72,7 +72,9 @@ def test_stop_a_popen_then_again() -> None:
 
 @pytest.mark.slow
 def test_stop_by_pid_reaps_a_child_of_ours() -> None:
-    child = sleeper()
+    child = sleeper("import time; print('ready', flush=True); time.sleep(60)")
+    # Its command line is the forked parent's until it has exec'd: wait until it runs its own code.
+    assert child.stdout is not None and child.stdout.readline() == "ready\n"
     assert processes.pid_alive(child.pid) and processes.pid_matches(child.pid, ["time.sleep(60)"])
     assert processes.stop_process(child.pid, timeout=5) is True
     assert not processes.pid_alive(child.pid)
