@@ -4,13 +4,14 @@
 :func:`target_python` is what runs a function on its own runtime and compiles its bytecode: a ``python3.X`` on
 ``PATH`` whose version *and* machine match, else a root filesystem of :mod:`.rootfs` (provisioned on first use when
 ``provision`` is true). :func:`bytecode_command` is the small, plain interface :mod:`cdktf_lambda.packaging.bytecode`
-looks up lazily.
+looks up lazily; it prefers a provisioned root filesystem, whose probe is kept beside it.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -120,9 +121,40 @@ def _on_path(version: str, architecture: str) -> TargetPython | None:
     return None
 
 
+#: Beside a root filesystem's own files: its interpreter's probe, keyed by that interpreter file's identity.
+_PROBE_FILE = "probe.json"
+
+
+def _probe_rootfs(rootfs: Rootfs) -> dict[str, str] | None:
+    """The probe of a root filesystem's interpreter, read from beside it while that file is unchanged (every synth
+    needs it for the bytecode's identity; running the interpreter costs ~50 ms), else run and recorded."""
+    binary = Path(f"{rootfs.root}{rootfs.python}")
+    try:
+        stat = binary.stat()
+    except OSError:
+        return None
+    identity = [str(binary), stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    record = rootfs.home / _PROBE_FILE
+    try:
+        cached = json.loads(record.read_text(encoding="utf-8"))
+        if cached.get("identity") == identity and isinstance(cached.get("info"), dict):
+            return cached["info"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    info = _probe_json(rootfs.loader_command())
+    if info is not None:
+        temporary = record.with_name(f"{_PROBE_FILE}.{os.getpid()}.tmp")
+        try:
+            temporary.write_text(json.dumps({"identity": identity, "info": info}), encoding="utf-8")
+            temporary.replace(record)
+        except OSError:  # a read-only runtime cache: probed again next time
+            temporary.unlink(missing_ok=True)
+    return info
+
+
 @functools.lru_cache(maxsize=16)
 def _in_rootfs(rootfs: Rootfs) -> TargetPython:
-    info = _probe_json(rootfs.loader_command())
+    info = _probe_rootfs(rootfs)
     if info is None:
         raise ProvisionError(f"the {rootfs.runtime} root filesystem at {rootfs.home} does not run; remove it")
     return TargetPython(rootfs.runtime, rootfs.architecture, info["full"], info["magic"], rootfs=rootfs)
@@ -159,14 +191,17 @@ def target_python(
 def bytecode_command(runtime: str, log: IO[str] | None = None) -> tuple[list[str], str]:
     """For :mod:`cdktf_lambda.packaging.bytecode`: ``(command prefix, bytecode identity)`` of an interpreter that
     compiles for ``runtime``. Bytecode does not depend on the machine, so this machine's interpreter serves every
-    architecture.
+    architecture. A provisioned root filesystem comes first: the same CPython build on every machine that provisioned
+    it (so the same bytes), and no ``python3.X`` on ``PATH`` to probe on every synth (a pyenv shim costs ~0.1 s);
+    without one, :func:`target_python`'s order.
 
     Raises
     ------
     ProvisionError
         No such interpreter can be had here.
     """
-    found = target_python(runtime, host_architecture(), log=log)
+    rootfs = find_rootfs(runtime, host_architecture())
+    found = _in_rootfs(rootfs) if rootfs is not None else target_python(runtime, host_architecture(), log=log)
     return found.build_command(), found.bytecode_identity
 
 

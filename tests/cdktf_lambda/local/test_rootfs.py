@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -136,3 +137,41 @@ def test_without_root_the_packages_are_extracted(tmp_path, monkeypatch):
     assert provision_rootfs("python3.13", log=log) == rootfs, "reused"
     assert not [p for p in (tmp_path / "runtimes").iterdir() if ".partial-" in p.name]
     assert os.path.isdir(rootfs.root / "var" / "task")
+
+
+@pytest.mark.slow
+def test_bytecode_prefers_the_root_filesystem_and_keeps_its_probe_beside_it(tmp_path, monkeypatch):
+    """Every synth needs the bytecode interpreter's identity: read from beside the root filesystem while its
+    interpreter file is unchanged, probed again (and recorded) when it is not."""
+    from cdktf_lambda.local import interpreters
+
+    rootfs = find_rootfs("python3.13") or target_python("python3.13", log=sys.stderr).rootfs
+    assert rootfs is not None, "python3.13 is provisioned as a root filesystem here (make runtimes)"
+    # A copy of the rootfs metadata pointing at the same interpreter, so the test writes only under tmp_path.
+    home = tmp_path / rootfs.home.name
+    home.mkdir()
+    (home / "rootfs").symlink_to(rootfs.root)
+    (home / "runtime.json").write_bytes((rootfs.home / "runtime.json").read_bytes())
+    copy = type(rootfs)(rootfs.runtime, rootfs.architecture, home, rootfs.suite, rootfs.method, rootfs.python_version)
+
+    probed = interpreters._probe_rootfs(copy)
+    assert probed is not None and probed["version"] == "3.13"
+    record = home / "probe.json"
+    assert json.loads(record.read_text())["info"] == probed
+
+    def no_probe(command):
+        raise AssertionError(f"probed again: {command}")
+
+    monkeypatch.setattr(interpreters, "_probe_json", no_probe)
+    assert interpreters._probe_rootfs(copy) == probed, "read from the record, no interpreter run"
+
+    stale = json.loads(record.read_text())
+    stale["identity"][2] -= 1  # the interpreter file changed (another mtime)
+    record.write_text(json.dumps(stale))
+    monkeypatch.setattr(interpreters, "_probe_json", lambda command: {**probed, "full": "3.13.99"})
+    assert interpreters._probe_rootfs(copy)["full"] == "3.13.99", "a changed interpreter is probed again"
+
+    monkeypatch.setenv(RUNTIME_DIR_ENV, str(tmp_path))
+    assert find_rootfs("python3.13") == copy
+    command, identity = interpreters.bytecode_command("python3.13")
+    assert command == copy.loader_command() and identity == "cpython-3.13.99-" + probed["magic"]
