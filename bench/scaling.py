@@ -1,4 +1,4 @@
-"""Synth wall time of a synthetic app (``bench/_scaling_app.py``) with 1, 3, 10 and 30 functions."""
+"""Synth wall time of a synthetic app (``bench/_scaling_app.py``) with 1, 3, 30 and 300 functions (``--functions``)."""
 
 from __future__ import annotations
 
