@@ -7,7 +7,7 @@ import re
 import subprocess
 import tomllib
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import LONG_FILES, PROJECT_ROOT
 
 MAX_LINES = 400
 #: Source files the rule applies to (data, locks and snapshots are not code).
@@ -66,3 +66,9 @@ def test_the_pipfile_cdktn_category_has_the_ranges_of_the_cdktn_extra():
     category = tomllib.loads((PROJECT_ROOT / "Pipfile").read_text())["cdktn"]
     for name, specifier in category.items():
         assert ranges.get(name) == specifier, f"{name}: Pipfile {specifier!r}, pyproject extra {ranges.get(name)!r}"
+
+
+def test_the_long_files_handed_out_first_exist():
+    """tests/conftest.py orders the run by LONG_FILES: a renamed file would silently go back to the end."""
+    assert [path for path in LONG_FILES if not (PROJECT_ROOT / path).is_file()] == []
+    assert len(set(LONG_FILES)) == len(LONG_FILES)
