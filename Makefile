@@ -101,8 +101,8 @@ synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (
 # Test files are spread over workers (a file's tests stay together, so its module fixtures and deployments are
 # made once), the longest first (tests/conftest.py's LONG_FILES; xdist's own reorder, by number of tests, is off);
 # the slowest tests are listed at the end. Four workers on two cores: the long tests mostly wait (the aws
-# provider's fixed SQS waits, moto, PyPI); measured 339 s for the suite, against 418 s on two workers in the
-# alphabetical order (README, Performance).
+# provider's fixed SQS waits, moto, PyPI); measured 339 s for the suite, against 418 s on two workers in xdist's
+# default order (README, Performance).
 PYTEST_WORKERS ?= 4
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
