@@ -42,8 +42,8 @@ CHANGED_FUNCTION = "worker"
 
 #: A guard against a hang or a runaway phase, not a speed target (those are in bench/). Alone on this 2-core
 #: machine the raw-terraform lifecycle takes about 117 s (the phase report it prints); in `make test` it runs beside
-#: three other workers from the start and took 157-165 s, so the earlier 180 s left too little room.
-LIFECYCLE_BUDGET_SECONDS = 240.0
+#: three other workers from the start and took 157-233 s from one run to the next, so the earlier 180 s flaked.
+LIFECYCLE_BUDGET_SECONDS = 600.0
 
 #: Where moto differs from AWS for this app, and how the tests deal with it. Printed by every lifecycle test.
 MOTO_WORKAROUNDS = {
