@@ -1,4 +1,5 @@
-"""Where things are: the project directory, the package cache, and portable Terraform paths.
+"""Where things are: the project directory, the package cache, and portable Terraform paths; and writing a file so
+that a reader never sees it half-written.
 
 Python-side paths (``source_base_path``, ``lock_file``, …) given relative resolve against the **project
 directory** of the app being synthesized: the one holding its ``cdktf.json`` (``$CDKTF_LAMBDA_PROJECT_DIR``, else
@@ -31,6 +32,7 @@ __all__ = [
     "stack_dir_to_project",
     "stack_relative_dir",
     "terraform_path",
+    "write_text_atomic",
 ]
 
 CACHE_DIR_ENV = "CDKTF_LAMBDA_CACHE_DIR"
@@ -109,3 +111,15 @@ def cache_dir() -> Path:
     """Where built zips are kept between synths: ``$CDKTF_LAMBDA_CACHE_DIR`` or ``<project>/.cdktf-lambda-cache/``."""
     configured = os.environ.get(CACHE_DIR_ENV)
     return Path(configured) if configured else project_root() / ".cdktf-lambda-cache"
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it and ``os.replace``: a reader sees the old
+    content or the new, never part of it. The temporary file is removed when the write fails (the error is raised)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from typing import IO
 from ..errors import InvalidParameterError
 from ..limits import RUNTIMES, validate_runtime
 from ..packaging.target import local_target
+from ..paths import write_text_atomic
 from .rootfs import NO_SOURCE, ProvisionError, Rootfs, find_rootfs, host_architecture, provision_rootfs, runtime_dir
 
 __all__ = ["TargetPython", "bytecode_command", "find_python", "install_runtimes", "list_runtimes", "target_python"]
@@ -143,12 +143,10 @@ def _probe_rootfs(rootfs: Rootfs) -> dict[str, str] | None:
         pass
     info = _probe_json(rootfs.loader_command())
     if info is not None:
-        temporary = record.with_name(f"{_PROBE_FILE}.{os.getpid()}.tmp")
         try:
-            temporary.write_text(json.dumps({"identity": identity, "info": info}), encoding="utf-8")
-            temporary.replace(record)
+            write_text_atomic(record, json.dumps({"identity": identity, "info": info}))
         except OSError:  # a read-only runtime cache: probed again next time
-            temporary.unlink(missing_ok=True)
+            pass
     return info
 
 

@@ -28,6 +28,8 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from ..paths import write_text_atomic
+
 #: Environment variable that names the mirror directory explicitly.
 MIRROR_ENV_VAR = "CDKTF_LAMBDA_PROVIDER_MIRROR"
 
@@ -285,9 +287,7 @@ def write_cli_config(dest: Path, mirror: Path | None = None) -> Path:
     except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError):
         pass
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, dest)
+    write_text_atomic(dest, text)
     return dest
 
 

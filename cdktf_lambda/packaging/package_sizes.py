@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from packaging.utils import canonicalize_name
+
+from ..paths import write_text_atomic
 
 __all__ = ["PackageSize", "describe", "package_sizes", "read_sizes", "record_owners", "write_sizes"]
 
@@ -95,10 +96,7 @@ def _sizes_file(zip_path: Path) -> Path:
 
 def write_sizes(zip_path: Path, sizes: Sequence[PackageSize]) -> None:
     """Keep ``sizes`` beside the cached ``zip_path`` (written before the zip, atomically)."""
-    target = _sizes_file(zip_path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    temporary.write_text(json.dumps([[s.name, s.version, s.size] for s in sizes]))
-    os.replace(temporary, target)
+    write_text_atomic(_sizes_file(zip_path), json.dumps([[s.name, s.version, s.size] for s in sizes]))
 
 
 def read_sizes(zip_path: Path) -> tuple[PackageSize, ...] | None:

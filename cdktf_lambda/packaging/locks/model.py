@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.utils import canonicalize_name
@@ -142,6 +144,15 @@ class ResolvedLock:
     @property
     def names(self) -> frozenset[str]:
         return frozenset(p.name for p in self.packages)
+
+
+def read_toml_lock(path: Path, shown: str, kind: str) -> dict[str, Any]:
+    """The TOML of a lock file (``kind``: ``uv.lock``, ``poetry.lock``); an unreadable file or bad TOML is a
+    :class:`SourceError` naming ``lock_file`` and the kind."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SourceError(f"lock_file={shown!r} is not a {kind} (TOML): {exc}") from None
 
 
 def check_declared(option: str, chosen: Iterable[str], declared: Iterable[str], what: str) -> None:

@@ -10,7 +10,6 @@ older) record neither groups nor markers and are refused with the command that r
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from .model import (
     normalize_hash,
     normalize_marker,
     normalize_version,
+    read_toml_lock,
 )
 
 __all__ = ["read_poetry_lock"]
@@ -71,10 +71,7 @@ def read_poetry_lock(
     SourceError
         Not a Poetry 2 lock, or a package from a git, directory, file or URL source.
     """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SourceError(f"lock_file={shown!r} is not a poetry.lock (TOML): {exc}") from None
+    data = read_toml_lock(path, shown, "poetry.lock")
     _lock_version(data, shown)
     entries: list[dict[str, Any]] = data.get("package", [])
     declared_groups = sorted({canonicalize_name(g) for entry in entries for g in entry.get("groups", [])} | {"main"})

@@ -14,7 +14,6 @@ Forked resolutions (one name at several versions, under disjoint markers) stay a
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from .model import (
     normalize_hash,
     normalize_marker,
     normalize_version,
+    read_toml_lock,
 )
 
 __all__ = ["read_uv_lock"]
@@ -151,10 +151,7 @@ def read_uv_lock(
     SourceError
         Not a uv.lock of version 1, conflicts, or a package from a git, URL, path or directory source.
     """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SourceError(f"lock_file={shown!r} is not a uv.lock (TOML): {exc}") from None
+    data = read_toml_lock(path, shown, "uv.lock")
     if data.get("version") != 1 or not isinstance(data.get("package"), list):
         raise SourceError(f"lock_file={shown!r} is not a uv.lock of version 1 (version={data.get('version')!r})")
     if data.get("conflicts"):
