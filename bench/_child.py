@@ -39,8 +39,8 @@ from typing import Any
 #: Constructs whose construction is packaging work (listing, hashing, zipping, pip installs), timed by
 #: ``--time-packaging``: (module, class). Missing ones are skipped, so this works before and after a library change.
 PACKAGING_CLASSES: tuple[tuple[str, str], ...] = (
-    ("cdktf_lambda.lambda_python_package", "LambdaPythonPackage"),
-    ("cdktf_lambda.dependency_layer", "DependencyLayer"),
+    ("cdktf_lambda.code.lambda_python_package", "LambdaPythonPackage"),
+    ("cdktf_lambda.code.dependency_layer", "DependencyLayer"),
 )
 
 _START = time.perf_counter()

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cdktf_lambda.local.context import LambdaContext
+from cdktf_lambda.runtime.context import LambdaContext
 
 PROJECT = Path(__file__).resolve().parent.parent
 FUNCTION_DIR = PROJECT / "lambda_src" / "api_server"

@@ -80,9 +80,9 @@ def _variants(code: Any, work: Path) -> dict[str, Any]:
 
 
 def bench_runtime(work: Path, reps: int, warm_requests: int) -> dict[str, Any]:
-    from cdktf_lambda.local.invoke import function_code
-    from cdktf_lambda.local.runtime import RuntimeRunner
-    from cdktf_lambda.local.stack import find_function, load_stack
+    from cdktf_lambda.runtime.runner import RuntimeRunner
+    from cdktf_lambda.tools.invoke import function_code
+    from cdktf_lambda.tools.synthesized import find_function, load_stack
 
     work.mkdir(parents=True, exist_ok=True)
     progress("runtime: synthesizing the app (zips with python3.13 bytecode)")

@@ -1,10 +1,10 @@
-"""``python -m cdktf_lambda``: the ``cdktf-lambda`` command (see :mod:`cdktf_lambda.cli`)."""
+"""``python -m cdktf_lambda``: the ``cdktf-lambda`` command (see :mod:`cdktf_lambda.cli.main`)."""
 
 from __future__ import annotations
 
 import sys
 
-from .cli import main
+from cdktf_lambda.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -28,18 +28,16 @@ import os
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._fast_import import (
-    FAST_IMPORT_ENV,
+from cdktf_lambda import settings
+from cdktf_lambda._fast_import import (
     enable_lazy_node_providers,
     fast_import_enabled,
     register_package_without_init,
     use_bundled_node,
 )
+from cdktf_lambda.types import Flavor
 
-Flavor = Literal["cdktf", "cdktn"]
-
-FLAVOR_ENV = "CDKTF_LAMBDA_FLAVOR"
-__all__ = ["FAST_IMPORT_ENV", "FLAVOR_ENV", "core_module", "fast_import_enabled", "flavor", "provider_module"]
+__all__ = ["core_module", "fast_import_enabled", "flavor", "provider_module"]
 
 #: Top-level Python packages of each flavor: the core library and one package per provider.
 FLAVOR_PACKAGES: dict[str, dict[str, str]] = {
@@ -196,10 +194,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only (F401
 
 def flavor() -> Flavor:
     """The selected flavor, from ``CDKTF_LAMBDA_FLAVOR`` (default ``cdktf``)."""
-    value = os.environ.get(FLAVOR_ENV, "cdktf").strip() or "cdktf"
-    if value not in FLAVOR_PACKAGES:
-        raise ValueError(f"{FLAVOR_ENV}={value!r} is not a known flavor; allowed: {', '.join(sorted(FLAVOR_PACKAGES))}")
-    return value  # type: ignore[return-value]
+    return settings.FLAVOR.get()
 
 
 use_bundled_node()

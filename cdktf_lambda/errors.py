@@ -1,7 +1,12 @@
-"""Exceptions raised by cdktf-lambda at synth time, before Terraform ever runs.
+"""Every exception cdktf-lambda raises, in two families.
 
-All of them are ``ValueError`` subclasses, so ``except ValueError`` catches any bad input. Each message names the
-parameter, the bad value and what is allowed.
+* **Bad input** (:class:`CdktfLambdaError`, a ``ValueError``): a construct keyword, a source tree, a lock file, a
+  command's argument. Raised at synth time, before Terraform runs and before anything is written; each message names
+  the parameter, the bad value and what is allowed. ``except ValueError`` catches all of it.
+* **A failure of the environment** (:class:`EnvironmentFailure`, a ``RuntimeError``): the machine, a tool or a
+  service did not do its part — a runtime could not be provisioned, an interpreter failed while compiling, the local
+  emulator did not start, Terraform or ``cdktf`` failed. The input may be fine; the message says what failed and
+  what to do.
 """
 
 from __future__ import annotations
@@ -9,6 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "BytecodeError",
+    "DeployError",
+    "EmulatorError",
+    "EnvironmentFailure",
+    "InvokeError",
+    "ProvisionError",
     "CdktfLambdaError",
     "InvalidParameterError",
     "SourceError",
@@ -74,3 +85,27 @@ class PackageTooLargeError(CdktfLambdaError):
 
 class LayerIncompatibleError(CdktfLambdaError):
     """A layer was built for another runtime or architecture than the function it is attached to."""
+
+
+class InvokeError(CdktfLambdaError):
+    """A function cannot be run locally as asked: no synth output, an unknown function, a missing zip."""
+
+
+class EnvironmentFailure(RuntimeError):
+    """Base class of the failures of the environment: the machine, a tool or a service, not the input."""
+
+
+class ProvisionError(EnvironmentFailure):
+    """A runtime cannot be provisioned here (no Debian release ships it, not Linux, no mirror, a tool failed)."""
+
+
+class BytecodeError(EnvironmentFailure):
+    """The target interpreter failed while compiling (not a source file's own syntax error)."""
+
+
+class EmulatorError(EnvironmentFailure):
+    """The local emulator (the moto server) could not be started, reached or stopped."""
+
+
+class DeployError(EnvironmentFailure):
+    """A ``cdktf`` or ``terraform`` command failed, or the CLI is missing (the message says what to do)."""

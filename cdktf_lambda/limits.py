@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, get_args
+from typing import Any
 
-from .errors import InvalidParameterError
-from .tokens import is_token
+from cdktf_lambda.errors import InvalidParameterError
+from cdktf_lambda.tokens import is_token
+from cdktf_lambda.types import ARCHITECTURES, RUNTIMES, TRACING_MODES, Architecture, PackagingMode, Runtime, TracingMode
 
 __all__ = [
     "Architecture",
@@ -44,19 +45,6 @@ __all__ = [
     "validate_int_range",
 ]
 
-#: Python runtimes Lambda currently supports (deprecated ones excluded).
-Runtime = Literal["python3.10", "python3.11", "python3.12", "python3.13", "python3.14"]
-RUNTIMES: tuple[str, ...] = get_args(Runtime)
-
-Architecture = Literal["x86_64", "arm64"]
-ARCHITECTURES: tuple[str, ...] = get_args(Architecture)
-
-#: X-Ray tracing of a function.
-TracingMode = Literal["Active", "PassThrough"]
-TRACING_MODES: tuple[str, ...] = get_args(TracingMode)
-
-#: How a source directory becomes a zip: by Terraform's ``archive_file`` data source, or by Python during synth.
-PackagingMode = Literal["archive_file", "synth"]
 
 #: The values CloudWatch Logs accepts for ``retention_in_days`` (0 = never expire is not offered by Terraform).
 LOG_RETENTION_DAYS: tuple[int, ...] = (

@@ -20,11 +20,10 @@ import os
 import posixpath
 from pathlib import Path
 
-from .errors import InvalidParameterError
+from cdktf_lambda import settings
+from cdktf_lambda.errors import InvalidParameterError
 
 __all__ = [
-    "CACHE_DIR_ENV",
-    "PROJECT_DIR_ENV",
     "cache_dir",
     "project_relative",
     "project_root",
@@ -35,8 +34,6 @@ __all__ = [
     "write_text_atomic",
 ]
 
-CACHE_DIR_ENV = "CDKTF_LAMBDA_CACHE_DIR"
-PROJECT_DIR_ENV = "CDKTF_LAMBDA_PROJECT_DIR"
 CONFIG_FILE = "cdktf.json"
 DEFAULT_OUTPUT = "cdktf.out"
 
@@ -52,9 +49,9 @@ def _find_project(cwd: str) -> Path:
 
 def project_root() -> Path:
     """The project directory (see the module docstring)."""
-    configured = os.environ.get(PROJECT_DIR_ENV)
-    if configured:
-        return Path(configured).absolute()
+    configured = settings.PROJECT_DIR.get()
+    if configured is not None:
+        return configured.absolute()
     return _find_project(os.getcwd())
 
 
@@ -109,8 +106,8 @@ def stack_relative_dir(value: str | os.PathLike[str], parameter: str) -> str:
 
 def cache_dir() -> Path:
     """Where built zips are kept between synths: ``$CDKTF_LAMBDA_CACHE_DIR`` or ``<project>/.cdktf-lambda-cache/``."""
-    configured = os.environ.get(CACHE_DIR_ENV)
-    return Path(configured) if configured else project_root() / ".cdktf-lambda-cache"
+    configured = settings.CACHE_DIR.get()
+    return configured if configured is not None else project_root() / ".cdktf-lambda-cache"
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -4,5 +4,5 @@
   apply/re-plan/update/destroy lifecycle on moto, with phase timings (the harness's own smoke test).
 
 Local deploys (``make deploy-local`` / ``make destroy-local``) are the library's ``cdktf-lambda local up`` /
-``down`` (:mod:`cdktf_lambda.local.deploy`), which work in any client project.
+``down`` (:mod:`cdktf_lambda.deploy.local`), which work in any client project.
 """

@@ -14,7 +14,7 @@ EventBridge rule + target, provider ``default_tags``) and re-plans clean because
 * moto runs with AWS-managed IAM policies loaded (``MOTO_IAM_LOAD_MANAGED_POLICIES``),
   so attaching ``AWSLambdaBasicExecutionRole`` works;
 * moto returns an SQS ``RedrivePolicy`` as compact JSON like AWS (patch in
-  :mod:`cdktf_lambda.local.moto_entry`); unpatched, every queue with a redrive policy shows a
+  :mod:`cdktf_lambda.emulator.entry`); unpatched, every queue with a redrive policy shows a
   whitespace-only ``redrive_policy`` diff on each plan, inline or not.
 
 Timing: each SQS queue create/attribute change costs ~25 s in the aws provider
@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cdktf_lambda.local import moto
-from cdktf_lambda.local.inventory import leftovers
-from cdktf_lambda.local.terraform import terraform_env, write_cli_config
-from cdktf_lambda.local.terraform_run import TerraformError, run_terraform
+from cdktf_lambda.deploy.mirror import terraform_env, write_cli_config
+from cdktf_lambda.deploy.terraform import TerraformError, run_terraform
+from cdktf_lambda.emulator import server as moto
+from cdktf_lambda.emulator.contents import leftovers
 from cdktf_lambda.packaging.files import list_files
 from cdktf_lambda.packaging.zips import write_zip
 

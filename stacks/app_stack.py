@@ -21,7 +21,7 @@ from cdktf_lambda import (
     cdk,
 )
 from cdktf_lambda.errors import InvalidParameterError
-from cdktf_lambda.function_options import LogFormat, RecursiveLoop, lambda_log_level
+from cdktf_lambda.function.options import LogFormat, RecursiveLoop, lambda_log_level
 from cdktf_lambda.limits import PackagingMode, Runtime, validate_choice
 
 __all__ = ["AppStack", "AppStackConfig"]

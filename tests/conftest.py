@@ -29,13 +29,13 @@ LONG_FILES = (
     "tests/lifecycle/test_lifecycle_terraform.py",  # 107 s
     "tests/lifecycle/test_lifecycle_cli.py",  # 92 s
     "tests/test_client_project.py",  # 86 s
-    "tests/cdktf_lambda/local/test_invoke.py",  # 62 s
+    "tests/cdktf_lambda/tools/test_invoke.py",  # 62 s
     "tests/cdktf_lambda/packaging/test_layer_formats.py",  # 57 s
     "tests/cdktf_lambda/packaging/locks/test_relock.py",  # 49 s
     "tests/cdktf_lambda/packaging/test_layer_build.py",  # 46 s
     "tests/cdktf_lambda/test_fast_import.py",  # 44 s
     "tests/devtools/test_devtools_lifecycle.py",  # 43 s
-    "tests/cdktf_lambda/test_dependency_layer.py",  # 42 s
+    "tests/cdktf_lambda/code/test_dependency_layer.py",  # 42 s
     "tests/cdktf_lambda/packaging/test_sdists.py",  # 36 s
 )
 
@@ -112,7 +112,7 @@ def terraform_cli_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Fails (never skips) when terraform or the mirror is missing: those tests are the proof that the JSON deploys,
     and a silent skip would hide that (deselect them with ``-m "not terraform"``).
     """
-    from cdktf_lambda.local.terraform import ProviderMirrorNotFound, find_provider_mirror, write_cli_config
+    from cdktf_lambda.deploy.mirror import ProviderMirrorNotFound, find_provider_mirror, write_cli_config
 
     if shutil.which("terraform") is None:
         pytest.fail("terraform is not on PATH: the Terraform tests need Terraform >= 1.10 (or -m 'not terraform')")

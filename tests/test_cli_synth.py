@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV
+from cdktf_lambda import settings
 from tests._checkout import PIPENV_ENV, copy_checkout
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.layers import session_wheelhouse
@@ -25,7 +25,7 @@ def test_a_first_cli_synth_prints_progress_and_no_error_line(tmp_path, tmp_path_
         TF_CLI_CONFIG_FILE=str(terraform_cli_config),
         CHECKPOINT_DISABLE="1",  # as the Makefile sets it: the CLI's telemetry check would fail offline
         CDKTF_LAMBDA_CACHE_DIR=str(tmp_path / "empty-cache"),  # nothing built yet, as on a fresh clone
-        **{WHEELHOUSE_ENV: str(session_wheelhouse(tmp_path_factory))},
+        **{settings.WHEELHOUSE.name: str(session_wheelhouse(tmp_path_factory))},
     )
     result = subprocess.run(
         [str(PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"), "synth"],

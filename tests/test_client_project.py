@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.local.inventory import leftovers
-from cdktf_lambda.local.moto import running_server
-from cdktf_lambda.local.terraform import terraform_env
+from cdktf_lambda.deploy.mirror import terraform_env
+from cdktf_lambda.emulator.contents import leftovers
+from cdktf_lambda.emulator.server import running_server
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.terraform]
@@ -136,7 +136,7 @@ def test_the_wheel_holds_only_the_library(wheel):
     packages = {name for name in top if not name.endswith(".dist-info")}
     assert packages == {"cdktf_lambda"}, f"the wheel holds other top-level packages: {sorted(packages)}"
     assert "cdktf_lambda/_fast_import/node_lazy_providers.js" in names, "package data is missing"
-    assert "cdktf-lambda = cdktf_lambda.cli:main" in entry_points
+    assert "cdktf-lambda = cdktf_lambda.cli.main:main" in entry_points
     for extra in ("cdktf", "cdktn", "local"):
         assert f"Provides-Extra: {extra}" in metadata
 

@@ -23,11 +23,11 @@ import sys
 import warnings
 from pathlib import Path
 
+from cdktf_lambda import settings
+
 __all__ = [
-    "FAST_IMPORT_ENV",
     "NODE_LAZY_CLI",
     "NODE_LAZY_LOADER",
-    "REPORT_ENV",
     "FastImportFallback",
     "enable_lazy_node_providers",
     "fallbacks",
@@ -36,9 +36,7 @@ __all__ = [
     "use_bundled_node",
 ]
 
-FAST_IMPORT_ENV = "CDKTF_LAMBDA_FAST_IMPORT"
 #: A file the node-side loader writes its report to (JSON), at exit.
-REPORT_ENV = "CDKTF_LAMBDA_FAST_IMPORT_REPORT"
 #: Preloaded into jsii's node on the fast path (node's share of the fast-path gain: ≈2.7 s and ≈470 MiB).
 NODE_LAZY_LOADER = Path(__file__).with_name("node_lazy_providers.js")
 #: Preloaded into the cdktf/cdktn CLI by ``make synth`` (``NODE_OPTIONS``): the CLI's HCL converter, which synth
@@ -55,7 +53,7 @@ class FastImportFallback(RuntimeWarning):
 
 def fast_import_enabled() -> bool:
     """Whether provider packages are registered without running their eager ``__init__``."""
-    return os.environ.get(FAST_IMPORT_ENV, "1").strip().lower() not in {"0", "false", "no", "off"}
+    return settings.FAST_IMPORT.get()
 
 
 def fallbacks() -> tuple[str, ...]:

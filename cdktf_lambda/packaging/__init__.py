@@ -13,16 +13,23 @@ The constructs (:class:`~cdktf_lambda.LambdaPythonPackage`, :class:`~cdktf_lambd
 
 from __future__ import annotations
 
-from .files import DEFAULT_EXCLUDES, SourceFile, list_files
-from .handlers import find_handler, handler_module_exists, top_level_modules
-from .hashing import base64_sha256, hash_files
-from .layer_build import BuiltLayer, build_layer, strip_tree
-from .layer_install import download_wheels
-from .locks import LOCK_FORMATS, LockedPackage, LockFormat, ResolvedLock, read_lock, requirements_for
-from .package_sizes import PackageSize
-from .pip import PipRunner
-from .target import Target, local_target
-from .zips import BuiltZip, build_zip, unzipped_size, write_zip
+from cdktf_lambda.packaging.files import DEFAULT_EXCLUDES, SourceFile, list_files
+from cdktf_lambda.packaging.handlers import find_handler, handler_module_exists, top_level_modules
+from cdktf_lambda.packaging.hashing import base64_sha256, hash_files
+from cdktf_lambda.packaging.layer_build import BuiltLayer, build_layer, strip_tree
+from cdktf_lambda.packaging.layer_install import download_wheels
+from cdktf_lambda.packaging.locks import (
+    LOCK_FORMATS,
+    LockedPackage,
+    LockFormat,
+    ResolvedLock,
+    read_lock,
+    requirements_for,
+)
+from cdktf_lambda.packaging.package_sizes import PackageSize
+from cdktf_lambda.packaging.pip import PipRunner
+from cdktf_lambda.packaging.target import Target, local_target
+from cdktf_lambda.packaging.zips import BuiltZip, build_zip, unzipped_size, write_zip
 
 __all__ = [
     "DEFAULT_EXCLUDES",

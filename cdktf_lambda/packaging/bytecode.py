@@ -7,15 +7,14 @@ function zip, ``/opt/python/…`` for a layer), so tracebacks show those and no 
 the bytes; unchecked-hash pycs carry no source mtime (zips fix mtimes at 1980, and extraction does not restore
 them). The same sources and interpreter give the same bytes on any machine and in any directory.
 
-The interpreter comes from :func:`cdktf_lambda.local.interpreters.bytecode_command`, looked up lazily (a
-``python3.X`` on ``PATH``, else the provisioned runtime): nothing here imports the running machinery. Tests or
-callers may pass their own :class:`Compiler`. When none can be had, zips are built without bytecode and one note
+The interpreter comes from the room below packaging, :func:`cdktf_lambda.interpreters.bytecode_command` (a
+``python3.X`` on ``PATH``, else the provisioned runtime), asked once per runtime and process; tests or callers may
+set their own lookup (:func:`set_compiler_lookup`). When none can be had, zips are built without bytecode and one note
 per process says so. ``CDKTF_LAMBDA_BYTECODE=0`` turns bytecode off everywhere.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
@@ -23,12 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..errors import CdktfLambdaError
-from .files import SourceFile
-from .progress import progress_stream
+from cdktf_lambda import settings
+from cdktf_lambda.errors import BytecodeError, CdktfLambdaError, EnvironmentFailure
+from cdktf_lambda.interpreters import bytecode_command
+from cdktf_lambda.packaging.files import SourceFile
+from cdktf_lambda.progress import progress_stream
 
 __all__ = [
-    "BYTECODE_ENV",
     "FUNCTION_ROOT",
     "LAYER_ROOT",
     "Bytecode",
@@ -38,13 +38,8 @@ __all__ = [
     "set_compiler_lookup",
 ]
 
-BYTECODE_ENV = "CDKTF_LAMBDA_BYTECODE"
 #: Where Lambda puts a function zip, and a layer zip's ``python/`` directory.
 FUNCTION_ROOT, LAYER_ROOT = "/var/task", "/opt/python"
-
-
-class BytecodeError(CdktfLambdaError):
-    """The target interpreter failed while compiling (not a source file's own syntax error)."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +70,6 @@ CompilerLookup = Callable[[str, "IO[str] | None"], Compiler]
 
 
 def _default_lookup(runtime: str, log: IO[str] | None) -> Compiler:
-    from ..local.interpreters import bytecode_command  # lazily: packaging never loads local/ unless it compiles
-
     command, identity = bytecode_command(runtime, log=log)
     return Compiler(tuple(command), identity)
 
@@ -96,14 +89,19 @@ def set_compiler_lookup(lookup: CompilerLookup | None) -> None:
 
 def bytecode_enabled(bytecode: bool = True) -> bool:
     """``bytecode``, unless ``CDKTF_LAMBDA_BYTECODE=0`` turns it off."""
-    return bytecode and os.environ.get(BYTECODE_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+    return bytecode and settings.BYTECODE.get()
 
 
 def _compiler(runtime: str, log: IO[str] | None) -> Compiler | None:
     if runtime not in _compilers:
         try:
             _compilers[runtime] = _lookup(runtime, log)
-        except (CdktfLambdaError, OSError, ImportError) as exc:  # ImportError: no fcntl (not a POSIX system)
+        except (
+            CdktfLambdaError,
+            EnvironmentFailure,
+            OSError,
+            ImportError,
+        ) as exc:  # ImportError: no fcntl (not a POSIX system)
             _compilers[runtime] = None
             if runtime not in _noted:
                 _noted.add(runtime)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SourceError
+from cdktf_lambda.errors import SourceError
 
 __all__ = ["DEFAULT_EXCLUDES", "SourceFile", "list_files"]
 

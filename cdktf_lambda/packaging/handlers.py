@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import HandlerNotFoundError
+from cdktf_lambda.errors import HandlerNotFoundError
 
 __all__ = ["find_handler", "handler_module_exists", "top_level_modules"]
 

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from .files import SourceFile
+from cdktf_lambda.packaging.files import SourceFile
 
 __all__ = ["FORMAT_VERSION", "base64_sha256", "hash_files"]
 

@@ -1,6 +1,6 @@
 """Dependency layers: a lock's packages installed for a Lambda platform by pip, stripped and zipped reproducibly.
 
-Plain Python, no construct tree: testable without jsii. :class:`~cdktf_lambda.dependency_layer.DependencyLayer`
+Plain Python, no construct tree: testable without jsii. :class:`~cdktf_lambda.code.dependency_layer.DependencyLayer`
 is the construct on top of it. What happens, in order:
 
 1. **Lock → requirements** (:mod:`.locks`): a ``Pipfile.lock``, ``uv.lock``, ``poetry.lock`` or hashed
@@ -40,25 +40,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..errors import PackageTooLargeError, SourceError
-from ..limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
-from .bytecode import LAYER_ROOT, Bytecode
-from .files import list_files
-from .hashing import base64_sha256
-from .layer_install import install_packages
-from .locks import LockFormat, ResolvedLock, exclude_packages, read_lock, requirements_for
-from .package_sizes import LARGEST, PackageSize, describe, package_sizes, read_sizes, record_owners, write_sizes
-from .pip import PipRunner
-from .progress import ProgressLine, progress_stream
-from .sdists import recipe_key
-from .target import Target
-from .zips import unzipped_size, write_zip
+from cdktf_lambda import settings
+from cdktf_lambda.errors import PackageTooLargeError, SourceError
+from cdktf_lambda.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
+from cdktf_lambda.packaging.bytecode import LAYER_ROOT, Bytecode
+from cdktf_lambda.packaging.files import list_files
+from cdktf_lambda.packaging.hashing import base64_sha256
+from cdktf_lambda.packaging.layer_install import install_packages
+from cdktf_lambda.packaging.locks import LockFormat, ResolvedLock, exclude_packages, read_lock, requirements_for
+from cdktf_lambda.packaging.package_sizes import (
+    LARGEST,
+    PackageSize,
+    describe,
+    package_sizes,
+    read_sizes,
+    record_owners,
+    write_sizes,
+)
+from cdktf_lambda.packaging.pip import PipRunner
+from cdktf_lambda.packaging.sdists import recipe_key
+from cdktf_lambda.packaging.target import Target
+from cdktf_lambda.packaging.zips import unzipped_size, write_zip
+from cdktf_lambda.progress import ProgressLine, progress_stream
 
 __all__ = [
     "FORMAT_VERSION",
     "LAYER_PREFIX",
     "METADATA_KEY",
-    "WHEELHOUSE_ENV",
     "BuiltLayer",
     "build_layer",
     "cache_key",
@@ -71,7 +79,6 @@ FORMAT_VERSION = "3"
 #: Lambda puts ``/opt/python`` on ``sys.path``; a layer's packages live under ``python/`` in its zip.
 LAYER_PREFIX = "python/"
 #: A directory of wheels to build from, offline (``pip --no-index --find-links DIR``).
-WHEELHOUSE_ENV = "CDKTF_LAMBDA_WHEELHOUSE"
 #: Key under a dependency layer resource's ``"//"`` (comment) object in the Terraform JSON, where
 #: ``DependencyLayer`` records how it was built, so ``cdktf-lambda invoke`` can rebuild it for the local
 #: interpreter (Terraform ignores ``"//"``).
@@ -273,7 +280,7 @@ def build_layer(
     max_zip_bytes, max_unzipped_bytes
         Lambda's quotas (50 MB direct upload, 250 MB unzipped).
     log
-        Where the progress line goes. Default: :func:`~cdktf_lambda.packaging.progress.progress_stream`.
+        Where the progress line goes. Default: :func:`~cdktf_lambda.progress.progress_stream`.
     pip
         Starts the pip processes. Default: a :class:`~cdktf_lambda.packaging.pip.PipRunner`.
     bytecode
@@ -316,8 +323,8 @@ def build_layer(
         except zipfile.BadZipFile:
             dest.unlink(missing_ok=True)
     if built is None:
-        if wheelhouse is None and os.environ.get(WHEELHOUSE_ENV):
-            wheelhouse = os.environ[WHEELHOUSE_ENV]
+        if wheelhouse is None:
+            wheelhouse = settings.WHEELHOUSE.get()
         stream = log if log is not None else progress_stream()
         for note in lock.notes:
             stream.write(f"cdktf-lambda: note: {note}\n")

@@ -20,11 +20,24 @@ from pathlib import Path
 
 from packaging.utils import InvalidSdistFilename, parse_sdist_filename
 
-from ..errors import DependencyBuildError
-from .locks import LockedPackage, LockFormat, ResolvedLock, read_lock, requirements_for, requirements_text
-from .pip import PipRunner, pip_command, pip_download_command, pip_install_command, source_options
-from .sdists import BUILD_CONSTRAINTS, BUILD_ENVIRONMENT, SdistWheel, build_sdist_wheels, refusal_message
-from .target import Target
+from cdktf_lambda.errors import DependencyBuildError
+from cdktf_lambda.packaging.locks import (
+    LockedPackage,
+    LockFormat,
+    ResolvedLock,
+    read_lock,
+    requirements_for,
+    requirements_text,
+)
+from cdktf_lambda.packaging.pip import PipRunner, pip_command, pip_download_command, pip_install_command, source_options
+from cdktf_lambda.packaging.sdists import (
+    BUILD_CONSTRAINTS,
+    BUILD_ENVIRONMENT,
+    SdistWheel,
+    build_sdist_wheels,
+    refusal_message,
+)
+from cdktf_lambda.packaging.target import Target
 
 __all__ = ["download_wheels", "install_packages"]
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from packaging.utils import canonicalize_name
 
-from ..paths import write_text_atomic
+from cdktf_lambda.paths import write_text_atomic
 
 __all__ = ["PackageSize", "describe", "package_sizes", "read_sizes", "record_owners", "write_sizes"]
 

@@ -18,8 +18,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..errors import DependencyBuildError
-from .target import Target
+from cdktf_lambda.errors import DependencyBuildError
+from cdktf_lambda.packaging.target import Target
 
 __all__ = ["PipRunner", "pip_command", "pip_download_command", "pip_install_command", "source_options"]
 

@@ -33,10 +33,10 @@ from pathlib import Path
 from packaging.tags import compatible_tags
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from ..errors import DependencyBuildError
-from .locks import LockedPackage
-from .pip import PipRunner, pip_command, source_options
-from .target import Target
+from cdktf_lambda.errors import DependencyBuildError
+from cdktf_lambda.packaging.locks import LockedPackage
+from cdktf_lambda.packaging.pip import PipRunner, pip_command, source_options
+from cdktf_lambda.packaging.target import Target
 
 __all__ = [
     "BUILD_CONSTRAINTS",

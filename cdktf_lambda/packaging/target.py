@@ -7,8 +7,8 @@ import platform
 import sys
 from dataclasses import dataclass
 
-from ..errors import InvalidParameterError
-from ..limits import ARCHITECTURES, RUNTIMES, validate_architecture, validate_runtime
+from cdktf_lambda.errors import InvalidParameterError
+from cdktf_lambda.limits import ARCHITECTURES, RUNTIMES, validate_architecture, validate_runtime
 
 __all__ = ["GLIBC_BY_RUNTIME", "Target", "local_target"]
 

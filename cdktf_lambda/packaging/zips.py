@@ -13,11 +13,11 @@ from zipfile import ZIP_DEFLATED
 
 from repro_zipfile import ReproducibleZipFile
 
-from ..errors import PackageTooLargeError, SourceError
-from ..limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
-from .bytecode import Bytecode
-from .files import SourceFile
-from .hashing import base64_sha256, hash_files
+from cdktf_lambda.errors import PackageTooLargeError, SourceError
+from cdktf_lambda.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
+from cdktf_lambda.packaging.bytecode import Bytecode
+from cdktf_lambda.packaging.files import SourceFile
+from cdktf_lambda.packaging.hashing import base64_sha256, hash_files
 
 __all__ = ["BuiltZip", "build_zip", "unzipped_size", "write_zip"]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda import RuntimeCodeModules, add_local_backend, cdk
-from cdktf_lambda.paths import PROJECT_DIR_ENV, project_root, stack_dir_to_project, terraform_path
+from cdktf_lambda import RuntimeCodeModules, add_local_backend, cdk, settings
+from cdktf_lambda.paths import project_root, stack_dir_to_project, terraform_path
 from tests.conftest import PROJECT_ROOT, synth_json
 
 FILES = {"fn/__init__.py": "", "fn/fn.py": "def lambda_handler(e, c):\n    return e\n", "util/__init__.py": ""}
@@ -42,7 +42,7 @@ def test_this_repository_is_the_project_of_its_own_tests():
 
 
 def test_the_environment_names_the_project_when_set(client_project, tmp_path, monkeypatch):
-    monkeypatch.setenv(PROJECT_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(settings.PROJECT_DIR.name, str(tmp_path))
     assert project_root() == tmp_path
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cdktf_lambda.local.moto import MotoServer, aws_client
-from cdktf_lambda.local.terraform import terraform_env
-from cdktf_lambda.local.terraform_run import TerraformResult, run_terraform
+from cdktf_lambda.deploy.mirror import terraform_env
+from cdktf_lambda.deploy.terraform import TerraformResult, run_terraform
+from cdktf_lambda.emulator.server import MotoServer, aws_client
 
 STATE_BUCKET = "practice-e2e-state"
 STATE_KEY = "practice/dev/terraform.tfstate"

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from cdktf_lambda.local.inventory import leftovers
-from cdktf_lambda.local.moto import MotoServer, aws_client, running_server
-from cdktf_lambda.local.terraform_run import run_terraform
-from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV
-from tests.cdktf_lambda.local.cloud._cloud import wait_for
+from cdktf_lambda import settings
+from cdktf_lambda.deploy.terraform import run_terraform
+from cdktf_lambda.emulator.contents import leftovers
+from cdktf_lambda.emulator.server import MotoServer, aws_client, running_server
+from tests.cdktf_lambda.emulator.cloud._cloud import wait_for
 from tests.cloud._e2e import (
     E2E_MAIN,
     STATE_BUCKET,
@@ -84,7 +84,9 @@ def deployed(
     extra = {
         "CDKTF_LAMBDA_PROJECT_DIR": str(project),
         "CDKTF_LAMBDA_LOCAL_SYNTH_DIRS": str(project / "cdktf.out"),  # dependency layer -> its lock file
-        WHEELHOUSE_ENV: str(session_wheelhouse(tmp_path_factory)),  # its rebuild for this interpreter, offline
+        settings.WHEELHOUSE.name: str(
+            session_wheelhouse(tmp_path_factory)
+        ),  # its rebuild for this interpreter, offline
     }
     with running_server(log_path=project.parent / "moto.log", extra_env=extra) as server:
         try:
@@ -188,12 +190,18 @@ def test_fifty_greetings_go_through_and_none_is_written_twice(deployed: Deployed
         status, item = http(f"{deployed.api_url}/greetings/{request_id}")
         assert status == 200 and item["request_id"] == request_id
     assert http(f"{deployed.api_url}/greetings/{uuid.uuid4()}")[0] == 404
-    # Written once each: the worker logged one "Greeting produced" per request (a redelivery logs a duplicate).
+    # Written once each: the worker logged one "Greeting produced" per request (a redelivery logs a duplicate). A
+    # run's log is written when the run ends, after its item: the last ones may still be on their way.
     logs = aws_client("logs", deployed.server.endpoint_url)
     group = f"/aws/lambda/{deployed.outputs['worker_function_name']}"
-    pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
-    records = [json.loads(e["message"]) for page in pages for e in page["events"] if e["message"].startswith("{")]
-    produced = Counter(r["request_id"] for r in records if r.get("message") == "Greeting produced")
+
+    def all_logged() -> Counter[str]:
+        pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
+        records = [json.loads(e["message"]) for page in pages for e in page["events"] if e["message"].startswith("{")]
+        produced = Counter(r["request_id"] for r in records if r.get("message") == "Greeting produced")
+        return produced if set(produced) >= set(request_ids) else Counter()
+
+    produced = wait_for(all_logged, 30)
     assert set(produced) >= set(request_ids) and max(produced.values()) == 1, produced.most_common(3)
     assert not {"e2e-bad-language", "e2e-empty-name"} & {
         item["request_id"] for item in scan_table(deployed.server, table)

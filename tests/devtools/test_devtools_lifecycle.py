@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.local import moto
-from cdktf_lambda.local.inventory import leftovers
+from cdktf_lambda.emulator import server as moto
+from cdktf_lambda.emulator.contents import leftovers
 from devtools import smoke
 
 

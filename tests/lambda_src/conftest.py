@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import pytest
 
-from cdktf_lambda.local.context import LambdaContext
+from cdktf_lambda.runtime.context import LambdaContext
 
 LAMBDA_SRC = Path(__file__).resolve().parents[2] / "lambda_src"
 EVENTS_DIR = Path(__file__).resolve().parents[1] / "events"

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from cdktf_lambda.local.moto import aws_client
+from cdktf_lambda.emulator.server import aws_client
 
 FUNCTIONS = ("api_server", "cron_server", "worker")
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cdktf_lambda.local.inventory import leftovers
-from cdktf_lambda.local.moto import MotoServer, aws_client
-from cdktf_lambda.local.terraform import terraform_env
-from cdktf_lambda.local.terraform_run import TerraformResult, run_terraform
+from cdktf_lambda.deploy.mirror import terraform_env
+from cdktf_lambda.deploy.terraform import TerraformResult, run_terraform
+from cdktf_lambda.emulator.contents import leftovers
+from cdktf_lambda.emulator.server import MotoServer, aws_client
 from cdktf_lambda.packaging.hashing import base64_sha256
 from devtools.smoke import plan_changes
 from tests._checkout import copy_checkout
@@ -50,31 +50,31 @@ MOTO_WORKAROUNDS = {
     "sqs-compact-redrive-policy": (
         "SQS GetQueueAttributes: moto re-serializes RedrivePolicy with spaces; AWS returns compact JSON. "
         "Unpatched, worker_queue re-plans a whitespace-only redrive_policy diff forever. "
-        "Patched in cdktf_lambda/local/moto_entry.py."
+        "Patched in cdktf_lambda/emulator/entry.py."
     ),
     "lambda-dead-letter-config": (
         "Lambda DeadLetterConfig: moto 5.2 drops it on CreateFunction/UpdateFunctionConfiguration and never "
         "returns it. Unpatched, a function with dead_letter_config re-plans an update forever (the app's "
-        "cron_server now uses an on-failure destination instead). Patched in cdktf_lambda/local/moto_fidelity.py."
+        "cron_server now uses an on-failure destination instead). Patched in cdktf_lambda/emulator/fidelity.py."
     ),
     "lambda-function-settings": (
         "Lambda SnapStart/LoggingConfig/EphemeralStorage: moto 5.2 answers SnapStart ApplyOn=None whatever was set, "
         "never returns LoggingConfig and ignores an EphemeralStorage update. Unpatched, api_server (SnapStart) and "
-        "every function (JSON logs) re-plan an update forever. Patched in cdktf_lambda/local/moto_fidelity.py."
+        "every function (JSON logs) re-plan an update forever. Patched in cdktf_lambda/emulator/fidelity.py."
     ),
     "lambda-event-invoke-config": (
         "Lambda event invoke config: moto 5.2 appends on every Put, Get returns the first, Qualifier is ignored. "
         "Unpatched, cron_server's async config on the alias drifts after any change. "
-        "Patched in cdktf_lambda/local/moto_fidelity.py."
+        "Patched in cdktf_lambda/emulator/fidelity.py."
     ),
     "lambda-event-source-mapping-qualifier": (
         "Lambda event source mapping for an alias: moto 5.2 reports the version's ARN (function:name:1) instead of "
         "the alias ARN given (function:name:live). Unpatched, worker's mapping re-plans function_name forever. "
-        "Patched in cdktf_lambda/local/moto_fidelity.py."
+        "Patched in cdktf_lambda/emulator/fidelity.py."
     ),
     "lambda-recursion-config": (
         "Lambda recursion config: moto 5.2 has no Put/GetFunctionRecursionConfig; every function's "
-        "aws_lambda_function_recursion_config fails to apply. Patched in cdktf_lambda/local/moto_fidelity.py."
+        "aws_lambda_function_recursion_config fails to apply. Patched in cdktf_lambda/emulator/fidelity.py."
     ),
 }
 MOTO_NOT_EXERCISED = (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.local.moto import MotoServer, running_server
+from cdktf_lambda.emulator.server import MotoServer, running_server
 
 
 @pytest.fixture(scope="session")

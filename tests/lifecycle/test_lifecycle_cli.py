@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.local import moto
-from cdktf_lambda.local.terraform_run import run_terraform
-from cdktf_lambda.local.workspace import Workspace
+from cdktf_lambda.deploy.terraform import run_terraform
+from cdktf_lambda.deploy.workspace import Workspace
+from cdktf_lambda.emulator import recorded
+from cdktf_lambda.emulator import server as moto
 from tests._checkout import PIPENV_ENV
 from tests.lifecycle._lifecycle import (
     FUNCTIONS,
@@ -84,7 +85,7 @@ def test_local_up_answers_and_processes_then_down(tmp_path: Path, capsys: pytest
     workspace.ensure()
     # The server `up` finds recorded: started here, so it also exits if this test process dies, and is stopped by
     # PID at the end even if `down` never runs.
-    server, _ = moto.start(
+    server, _ = recorded.start(
         workspace.moto_state, log_path=workspace.moto_log, extra_env=workspace.server_env(), exit_with_parent=True
     )
     try:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.local import deploy
-from cdktf_lambda.local.moto import MotoServer, aws_client, running_server, write_state
-from cdktf_lambda.local.processes import free_port
-from cdktf_lambda.local.workspace import Workspace
-from tests.cdktf_lambda.local.cloud._cloud import zip_bytes
+from cdktf_lambda.deploy import local as deploy
+from cdktf_lambda.deploy.workspace import Workspace
+from cdktf_lambda.emulator.recorded import write_state
+from cdktf_lambda.emulator.server import MotoServer, aws_client, running_server
+from cdktf_lambda.processes import free_port
+from tests.cdktf_lambda.emulator.cloud._cloud import zip_bytes
 
 
 def test_the_environment_points_everything_at_the_server(tmp_path: Path) -> None:
@@ -74,8 +75,8 @@ def test_the_cli_is_the_configured_one_else_the_projects_else_the_one_on_path(tm
 
 
 def test_without_a_provider_mirror_terraform_uses_the_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cdktf_lambda.local import workspace as module
-    from cdktf_lambda.local.terraform import ProviderMirrorNotFound
+    from cdktf_lambda.deploy import workspace as module
+    from cdktf_lambda.deploy.mirror import ProviderMirrorNotFound
 
     def no_mirror(dest: Path) -> Path:
         raise ProviderMirrorNotFound("none here")
@@ -88,7 +89,7 @@ def test_without_a_provider_mirror_terraform_uses_the_registry(tmp_path: Path, m
 
 @pytest.mark.slow
 def test_moto_keeps_lambda_dead_letter_config_like_aws(tmp_path: Path) -> None:
-    """Without cdktf_lambda/local/moto_entry.py's patch moto drops DeadLetterConfig and cron_server re-plans forever."""
+    """Without cdktf_lambda/emulator/entry.py's patch moto drops DeadLetterConfig and cron_server re-plans forever."""
     with running_server(log_path=tmp_path / "moto.log") as server:
         iam = aws_client("iam", server.endpoint_url)
         lam = aws_client("lambda", server.endpoint_url)

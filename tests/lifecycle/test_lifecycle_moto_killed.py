@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.local.moto import MotoServer, aws_client
-from cdktf_lambda.local.terraform_run import TerraformError
+from cdktf_lambda.deploy.terraform import TerraformError
+from cdktf_lambda.emulator.server import MotoServer, aws_client
 from tests.lifecycle._lifecycle import Deployment, copy_project, synth_app
 
 pytestmark = pytest.mark.terraform

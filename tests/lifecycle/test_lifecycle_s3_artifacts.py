@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from cdktf_lambda import DependencyLayer, ExecutionRole, LambdaPythonFunction, RuntimeCodeModules, cdk
-from cdktf_lambda.local.moto import MotoServer, aws_client
+from cdktf_lambda.emulator.server import MotoServer, aws_client
 from cdktf_lambda.packaging.hashing import base64_sha256
-from cdktf_lambda.providers import add_aws_provider
+from cdktf_lambda.stack.providers import add_aws_provider
 from tests.lifecycle._lifecycle import Deployment, Phases, assert_nothing_left, echo
 
 pytestmark = pytest.mark.terraform

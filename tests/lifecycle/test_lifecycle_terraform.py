@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda.local.moto import MotoServer
+from cdktf_lambda.emulator.server import MotoServer
 from tests.lifecycle._lifecycle import (
     CHANGED_FUNCTION,
     LIFECYCLE_BUDGET_SECONDS,

@@ -16,14 +16,14 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ...errors import InvalidParameterError, SourceError
-from ...paths import project_relative
-from .model import LOCK_FORMATS, LockedPackage, LockFormat, ResolvedLock
-from .pipfile import read_pipfile_lock
-from .poetry import read_poetry_lock
-from .requirements import HASHED_REQUIREMENTS_HELP, read_requirements
-from .select import check_target, exclude_packages, normalize_exclude, requirements_for
-from .uv import read_uv_lock
+from cdktf_lambda.errors import InvalidParameterError, SourceError
+from cdktf_lambda.packaging.locks.model import LOCK_FORMATS, LockedPackage, LockFormat, ResolvedLock
+from cdktf_lambda.packaging.locks.pipfile import read_pipfile_lock
+from cdktf_lambda.packaging.locks.poetry import read_poetry_lock
+from cdktf_lambda.packaging.locks.requirements import HASHED_REQUIREMENTS_HELP, read_requirements
+from cdktf_lambda.packaging.locks.select import check_target, exclude_packages, normalize_exclude, requirements_for
+from cdktf_lambda.packaging.locks.uv import read_uv_lock
+from cdktf_lambda.paths import project_relative
 
 __all__ = [
     "HASHED_REQUIREMENTS_HELP",

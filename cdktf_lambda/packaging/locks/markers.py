@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
-from ...errors import SourceError
+from cdktf_lambda.errors import SourceError
 
 __all__ = ["Conditions", "decide_extras", "or_markers"]
 

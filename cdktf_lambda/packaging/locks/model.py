@@ -16,13 +16,14 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ...errors import InvalidParameterError, SourceError
+from cdktf_lambda.errors import InvalidParameterError, SourceError
+from cdktf_lambda.types import LOCK_FORMATS, LockFormat
 
 __all__ = [
     "LOCK_FORMATS",
@@ -38,9 +39,6 @@ __all__ = [
     "normalize_version",
 ]
 
-#: ``lock_format=`` values: ``Pipfile.lock``, ``uv.lock``, ``poetry.lock``, a hashed ``requirements.txt``.
-LockFormat = Literal["pipfile", "uv", "poetry", "requirements"]
-LOCK_FORMATS: tuple[LockFormat, ...] = ("pipfile", "uv", "poetry", "requirements")
 PYPI = "https://pypi.org/simple"
 #: Hash algorithms ``pip --require-hashes`` accepts (it refuses md5 and sha1: "not a strong hash").
 STRONG_HASHES = ("sha256", "sha384", "sha512")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from ...errors import SourceError
-from .model import (
+from cdktf_lambda.errors import SourceError
+from cdktf_lambda.packaging.locks.model import (
     PYPI,
     LockedPackage,
     ResolvedLock,

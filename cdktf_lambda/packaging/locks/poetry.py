@@ -17,9 +17,9 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ...errors import SourceError
-from .markers import decide_extras, or_markers
-from .model import (
+from cdktf_lambda.errors import SourceError
+from cdktf_lambda.packaging.locks.markers import decide_extras, or_markers
+from cdktf_lambda.packaging.locks.model import (
     PYPI,
     LockedPackage,
     ResolvedLock,

@@ -18,8 +18,15 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from ...errors import SourceError
-from .model import PYPI, LockedPackage, ResolvedLock, normalize_hash, normalize_marker, normalize_version
+from cdktf_lambda.errors import SourceError
+from cdktf_lambda.packaging.locks.model import (
+    PYPI,
+    LockedPackage,
+    ResolvedLock,
+    normalize_hash,
+    normalize_marker,
+    normalize_version,
+)
 
 __all__ = ["HASHED_REQUIREMENTS_HELP", "read_requirements"]
 

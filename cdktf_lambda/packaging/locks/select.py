@@ -11,9 +11,9 @@ from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from ...errors import InvalidParameterError, SourceError
-from ..target import Target
-from .model import LockedPackage, ResolvedLock
+from cdktf_lambda.errors import InvalidParameterError, SourceError
+from cdktf_lambda.packaging.locks.model import LockedPackage, ResolvedLock
+from cdktf_lambda.packaging.target import Target
 
 __all__ = ["check_target", "exclude_packages", "normalize_exclude", "requirements_for"]
 

@@ -20,9 +20,9 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from ...errors import SourceError
-from .markers import Conditions
-from .model import (
+from cdktf_lambda.errors import SourceError
+from cdktf_lambda.packaging.locks.markers import Conditions
+from cdktf_lambda.packaging.locks.model import (
     PYPI,
     LockedPackage,
     ResolvedLock,

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_lambda import settings
 from cdktf_lambda.errors import CdktfLambdaError
 from cdktf_lambda.packaging import build_zip, list_files
-from cdktf_lambda.packaging.bytecode import BYTECODE_ENV, Compiler, bytecode_enabled, bytecode_for, set_compiler_lookup
+from cdktf_lambda.packaging.bytecode import Compiler, bytecode_enabled, bytecode_for, set_compiler_lookup
 
 TAG = sys.implementation.cache_tag  # cpython-311
 HOST = Compiler((sys.executable,), f"host-{TAG}")
@@ -95,9 +96,9 @@ def test_a_source_with_a_syntax_error_is_packaged_without_its_bytecode(make_sour
 
 def test_it_can_be_turned_off_by_parameter_or_environment(monkeypatch, host_compiler):
     assert bytecode_for([host_compiler], bytecode=False) is None
-    monkeypatch.setenv(BYTECODE_ENV, "0")
+    monkeypatch.setenv(settings.BYTECODE.name, "0")
     assert not bytecode_enabled(True) and bytecode_for([host_compiler]) is None
-    monkeypatch.setenv(BYTECODE_ENV, "1")
+    monkeypatch.setenv(settings.BYTECODE.name, "1")
     assert bytecode_for([host_compiler]) is not None
 
 

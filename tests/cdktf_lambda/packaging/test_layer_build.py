@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from cdktf_lambda import settings
 from cdktf_lambda.errors import DependencyBuildError, InvalidParameterError, PackageTooLargeError, SourceError
 from cdktf_lambda.packaging import base64_sha256
-from cdktf_lambda.packaging.layer_build import WHEELHOUSE_ENV, build_layer, cache_key, strip_tree
+from cdktf_lambda.packaging.layer_build import build_layer, cache_key, strip_tree
 from cdktf_lambda.packaging.locks import read_lock
 from cdktf_lambda.packaging.pip import pip_install_command
 from cdktf_lambda.packaging.target import Target
@@ -165,7 +166,7 @@ def test_strip_tree_keeps_runtime_modules_named_test(tmp_path):
 @pytest.mark.slow
 def test_real_registry_build_is_byte_identical_to_an_offline_build_elsewhere(tmp_path, monkeypatch, x86_build):
     """The one test that installs from the registry (the lock's index), in another directory and cache."""
-    monkeypatch.delenv(WHEELHOUSE_ENV, raising=False)
+    monkeypatch.delenv(settings.WHEELHOUSE.name, raising=False)
     elsewhere = tmp_path / "elsewhere" / "checkout"
     elsewhere.mkdir(parents=True)
     monkeypatch.chdir(elsewhere)
@@ -221,7 +222,7 @@ def test_pip_ignores_machine_configuration_and_takes_the_wheelhouse_from_the_env
     bogus.write_text("fastapi==0.0.1\n")
     monkeypatch.setenv("PIP_CONSTRAINT", str(bogus))
     monkeypatch.setenv("PIP_NO_BINARY", ":all:")
-    monkeypatch.setenv(WHEELHOUSE_ENV, os.fspath(wheelhouse))
+    monkeypatch.setenv(settings.WHEELHOUSE.name, os.fspath(wheelhouse))
     with started_processes() as commands:
         built = build_layer(LAMBDA_LOCK, Target(), tmp_path / "cache", log=io.StringIO())
     (pip,) = pip_runs(commands)

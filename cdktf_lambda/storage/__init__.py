@@ -1,0 +1,1 @@
+"""Data the functions keep: :class:`~cdktf_lambda.DynamoTable` (a DynamoDB table with safe defaults)."""

@@ -1,0 +1,199 @@
+"""Invoke a synthesized function locally, from its built artifacts only.
+
+``cdktf-lambda invoke api_server --event tests/events/apigw_http_v2_get_root.json``:
+
+1. reads the synthesized stack (:mod:`.stack`) to find the function's zip, its layers, handler, runtime,
+   architecture, timeout and environment variables;
+2. runs them through a :class:`~cdktf_lambda.runtime.code.Runner` (see :mod:`.runner`): the function zip at a task
+   root, its layers in order under ``opt``, nothing else importable but the standard library and what the Lambda
+   runtime provides (boto3, after the layers), so a package missing from the zip and its layers fails with
+   ``Runtime.ImportModuleError`` as it would on Lambda;
+3. returns the handler's response (the CLI prints it as JSON on stdout); the function's own output goes to the log.
+
+Interpreter: by default the function's own runtime (:mod:`.runtime`): CPython of its version (a ``python3.X`` on
+``PATH``, else provisioned once into the runtime cache) with AWS's runtime client, in Lambda's layout, running the
+artifacts exactly as synthesized; a line on stderr says which interpreter and where. When that runtime cannot be had
+here (one note says why), or with ``prefer="host"`` (``--host``) or ``python`` (``--python``), the host fallback
+runs: the handler on ``python`` or this interpreter through :mod:`.bootstrap`, and each *dependency* layer (built by
+:class:`~cdktf_lambda.code.dependency_layer.DependencyLayer`, whose lock file is recorded in the stack JSON) rebuilt for
+that interpreter's version and this machine (cached), with a note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from cdktf_lambda.errors import InvalidParameterError, SourceError
+from cdktf_lambda.interpreters.python import find_python
+from cdktf_lambda.packaging.layer_build import build_layer
+from cdktf_lambda.packaging.locks import read_lock
+from cdktf_lambda.packaging.target import Target, local_target
+from cdktf_lambda.paths import cache_dir, resolve
+from cdktf_lambda.runtime.code import FunctionCode, InvokeResult
+from cdktf_lambda.runtime.host import HostRunner
+from cdktf_lambda.runtime.provided import runtime_packages_dir
+from cdktf_lambda.runtime.runner import RuntimeRunner
+from cdktf_lambda.runtime.selection import Runners
+from cdktf_lambda.tools.synthesized import FunctionSpec, InvokeError, LayerSpec, find_function, load_stack
+
+__all__ = ["InvokeResult", "function_code", "invoke", "parse_assignments", "read_event"]
+
+
+def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec, log: IO[str]) -> Path:
+    """The zip to extract for ``layer``: the built one, or a dependency layer rebuilt for ``run_target``."""
+    meta = layer.dependencies
+    if meta is None or (meta.get("runtime"), meta.get("architecture")) == (run_target.runtime, run_target.architecture):
+        return layer.zip_path
+    lock_file = resolve(meta["lock_file"])
+    if not lock_file.is_file():
+        raise InvokeError(
+            f"Layer {layer.name!r} was built for {meta['runtime']}/{meta['architecture']} and cannot run on "
+            f"{run_target.label}; its lock file {meta['lock_file']!r} (needed to rebuild it) is not here. "
+            "Run from the project directory, or pass --python with a matching interpreter."
+        )
+    selection = {option: meta.get(option) for option in ("categories", "groups", "extras")}
+    lock = read_lock(lock_file, lock_format=meta.get("lock_format"), **selection)
+    if lock.sha256 != meta.get("lock_sha256"):
+        log.write(
+            f"cdktf-lambda: note: {meta['lock_file']} changed since the synth; the local layer follows the lock now\n"
+        )
+    log.write(
+        f"cdktf-lambda: layer {layer.name!r} is built for {meta['runtime']}/{meta['architecture']}; running "
+        f"{function.function_name} on {run_target.label} with the layer rebuilt from {meta['lock_file']} for it\n"
+    )
+    # The lock may have been resolved for the layer's Python, not this one: an approximation, said above.
+    options = {"lock_format": lock.format, **selection, "exclude": meta.get("exclude"), "check_python": False}
+    return build_layer(lock_file, run_target, cache_dir(), log=log, **options).path
+
+
+def invoke(
+    function: str,
+    event: Any,
+    *,
+    outdir: str | os.PathLike[str] = "cdktf.out",
+    stack: str | None = None,
+    python: str | None = None,
+    environment: Mapping[str, str] | None = None,
+    timeout: int | None = None,
+    log: IO[str] | None = None,
+    prefer: Literal["target", "host"] = "target",
+) -> InvokeResult:
+    """Run ``function``'s handler on ``event`` from the synthesized artifacts (see the module docstring).
+
+    Parameters
+    ----------
+    function
+        ``function_name`` (``practice-dev-api-server``) or construct id (``api_server``).
+    event
+        The event (any JSON value).
+    outdir
+        The synth output directory. Default: ``"cdktf.out"``.
+    stack
+        Stack name. Default: the only (or first) stack.
+    python
+        Host fallback: the interpreter to run the handler with. Default: ``python<runtime version>`` if available,
+        else this one.
+    environment
+        Variables added to (or replacing) the function's environment.
+    timeout
+        Seconds. Default: the function's timeout (host fallback: plus Lambda's 10 s init).
+    log
+        Where notes and the function's output go. Default: ``sys.stderr``.
+    prefer
+        ``"target"`` (default): the function's own runtime when it can be had here; ``"host"``: the host fallback.
+    """
+    log = log or sys.stderr
+    stack_dir, stack_json = load_stack(outdir, stack)
+    spec = find_function(stack_dir, stack_json, function)
+    for reference in spec.external_layers:
+        log.write(f"cdktf-lambda: layer {reference} is not built by this stack; skipped locally\n")
+    for key, value in spec.environment.items():
+        if "${" in value:
+            log.write(f"cdktf-lambda: environment variable {key} is a Terraform reference, passed unresolved\n")
+    own_runtime = prefer == "target" and python is None
+    code = function_code(spec, environment, timeout if own_runtime else None)
+
+    def host(runtime: str) -> tuple[HostRunner, Target]:
+        return _host_runner(spec, python, timeout, log)
+
+    with Runners(host, prefer="target" if own_runtime else "host") as runners:
+        choice = runners.choose(spec.runtime, spec.architecture)
+        if isinstance(choice.runner, RuntimeRunner):
+            log.write(f"cdktf-lambda: running {spec.function_name} on {choice.runner.describe(code)}\n")
+        else:
+            layers = tuple(_layer_zip(layer, choice.target, spec, log) for layer in spec.layers)
+            code = dataclasses.replace(function_code(spec, environment), layer_zips=layers)
+        return choice.runner.invoke(code, event, log=log)
+
+
+def function_code(
+    spec: FunctionSpec, environment: Mapping[str, str] | None = None, timeout: int | None = None
+) -> FunctionCode:
+    """What a runner runs for ``spec``: its artifacts as synthesized and its configuration."""
+    return FunctionCode(
+        function_name=spec.function_name,
+        handler=spec.handler,
+        runtime=spec.runtime,
+        code_zip=spec.zip_path,
+        layer_zips=tuple(layer.zip_path for layer in spec.layers),
+        architecture=spec.architecture,
+        timeout=timeout or spec.timeout,
+        memory_size=spec.memory_size,
+        environment={**spec.environment, **(environment or {})},
+        region=spec.region,
+    )
+
+
+def _host_runner(
+    spec: FunctionSpec, python: str | None, timeout: int | None, log: IO[str]
+) -> tuple[HostRunner, Target]:
+    """The host fallback: an interpreter of this machine (``python``, else the runtime's version, else this one)."""
+    version = spec.runtime.removeprefix("python")
+    found = find_python(version, python)
+    if found is None:
+        interpreter, run_version, run_arch = sys.executable, *_local_version_and_arch()
+        log.write(
+            f"cdktf-lambda: {spec.runtime} is not available here (pass --python); running {spec.function_name} "
+            f"on this interpreter, python{run_version}\n"
+        )
+    else:
+        interpreter, run_version, run_arch = found
+    if run_arch != spec.architecture:
+        log.write(f"cdktf-lambda: the function is {spec.architecture}; this machine is {run_arch}\n")
+    runtime = (runtime_packages_dir(cache_dir()),)  # boto3, as Lambda's Python runtimes provide it
+    runner = HostRunner(interpreter, run_version, timeout=timeout, runtime_packages=runtime)
+    return runner, Target(f"python{run_version}", run_arch)
+
+
+def _local_version_and_arch() -> tuple[str, str]:
+    local = local_target()
+    return local.python_version, local.architecture
+
+
+def read_event(path: str) -> Any:
+    """The event in the file ``path`` (``-``: standard input)."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourceError(f"Event file not found: --event {path!r} ({exc.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"--event {path!r} is not JSON: {exc}") from None
+
+
+def parse_assignments(values: Sequence[str]) -> dict[str, str]:
+    """``["A=1", "B=x"]`` → ``{"A": "1", "B": "x"}`` (``--env``)."""
+    result = {}
+    for value in values:
+        key, sep, item = value.partition("=")
+        if not sep or not key:
+            raise InvalidParameterError("--env", value, "KEY=VALUE")
+        result[key] = item
+    return result

@@ -1,0 +1,77 @@
+"""Helpers of the local cloud tests: a handle on a moto server with the local cloud, to deploy small functions into."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cdktf_lambda.emulator import server as moto
+
+#: The functions of these tests (one zip, several handlers): ``sample_functions.py`` beside this file.
+APP = Path(__file__).with_name("sample_functions.py").read_text()
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+@dataclass
+class Cloud:
+    """The server, boto3 clients bound to it, and a role for functions."""
+
+    server: moto.MotoServer
+    role_arn: str
+
+    def client(self, service: str) -> Any:
+        return moto.aws_client(service, self.server.endpoint_url)
+
+    def function(self, name: str, handler: str, **kwargs: Any) -> str:
+        """Create function ``name`` running ``app.<handler>``; its ARN."""
+        created = self.client("lambda").create_function(
+            FunctionName=name,
+            Runtime="python3.13",
+            Role=self.role_arn,
+            Handler=f"app.{handler}",
+            Code={"ZipFile": zip_bytes({"app.py": APP})},
+            **kwargs,
+        )
+        return created["FunctionArn"]
+
+    def queue(self, name: str, **attributes: str) -> tuple[str, str]:
+        """Create queue ``name``; its URL and ARN."""
+        sqs = self.client("sqs")
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    def local(self, path: str, method: str = "GET") -> tuple[int, Any]:
+        """Status and JSON answer of ``/_local/<path>``."""
+        request = urllib.request.Request(
+            f"{self.server.endpoint_url}/_local/{path}", method=method, data=b"" if method == "POST" else None
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.25) -> Any:
+    """The first truthy value of ``predicate()`` within ``timeout`` seconds (else its last value)."""
+    deadline = time.monotonic() + timeout
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = predicate()
+    return value
