@@ -127,9 +127,11 @@ deploy-local: setup $(FLAVOR_SETUP) ## deploy the app into the local cloud on 12
 destroy-local: setup ## cdktf destroy the local deploy, then stop the local cloud (by PID)
 	$(VENV)/bin/cdktf-lambda local down
 
-lint: setup ## ruff
+lint: setup ## ruff, the type checker (mypy) and the architecture's import contracts (import-linter)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 fmt: setup ## format with ruff
 	$(PY) -m ruff check --fix .

@@ -9,8 +9,8 @@ Every construct and stack imports ``App``, ``TerraformStack``, ``LambdaFunction`
 Why a module of its own
 -----------------------
 * **Fast synth.** Provider packages are loaded without their eager ``__init__`` (Python) and with lazy submodule
-  exports (node); see :mod:`cdktf_lambda._fast_import`. ``CDKTF_LAMBDA_FAST_IMPORT=0`` forces the ordinary import.
-* **Flavor.** ``CDKTF_LAMBDA_FLAVOR`` selects ``cdktf`` (default: CDK for Terraform 0.21 and the
+  exports (node); see :mod:`cdktf_lambda._fast_import`. :data:`FAST_IMPORT=0 <cdktf_lambda.settings.FAST_IMPORT>` forces the ordinary import.
+* **Flavor.** :data:`~cdktf_lambda.settings.FLAVOR` selects ``cdktf`` (default: CDK for Terraform 0.21 and the
   ``cdktf-cdktf-provider-*`` bindings) or ``cdktn`` (CDK Terrain, the maintained fork: ``cdktn`` and
   ``cdktn-provider-*``). Only the selected flavor's packages are ever imported.
 * **node.** jsii runs the ``node`` named by ``JSII_NODE``. When unset and the virtualenv ships one (the
@@ -118,82 +118,109 @@ PROVIDER_CLASSES: dict[str, tuple[str, str]] = {
     "SqsQueue": ("aws", "sqs_queue"),
 }
 
-if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only (F401 is off for this file)
-    from cdktf import (
-        App,
-        AssetType,
-        DefaultTokenResolver,
-        Fn,
-        LocalBackend,
-        S3Backend,
-        StringConcat,
-        TerraformAsset,
-        TerraformOutput,
-        TerraformStack,
-        TerraformVariable,
-        Testing,
-        Token,
-        Tokenization,
+if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only: each class re-exported as itself
+    from cdktf import App as App
+    from cdktf import AssetType as AssetType
+    from cdktf import DefaultTokenResolver as DefaultTokenResolver
+    from cdktf import Fn as Fn
+    from cdktf import LocalBackend as LocalBackend
+    from cdktf import S3Backend as S3Backend
+    from cdktf import StringConcat as StringConcat
+    from cdktf import TerraformAsset as TerraformAsset
+    from cdktf import TerraformOutput as TerraformOutput
+    from cdktf import TerraformStack as TerraformStack
+    from cdktf import TerraformVariable as TerraformVariable
+    from cdktf import Testing as Testing
+    from cdktf import Token as Token
+    from cdktf import Tokenization as Tokenization
+    from cdktf_cdktf_provider_archive.data_archive_file import DataArchiveFile as DataArchiveFile
+    from cdktf_cdktf_provider_archive.data_archive_file import DataArchiveFileSource as DataArchiveFileSource
+    from cdktf_cdktf_provider_archive.provider import ArchiveProvider as ArchiveProvider
+    from cdktf_cdktf_provider_aws.apigatewayv2_api import Apigatewayv2Api as Apigatewayv2Api
+    from cdktf_cdktf_provider_aws.apigatewayv2_api import (
+        Apigatewayv2ApiCorsConfiguration as Apigatewayv2ApiCorsConfiguration,
     )
-    from cdktf_cdktf_provider_archive.data_archive_file import DataArchiveFile, DataArchiveFileSource
-    from cdktf_cdktf_provider_archive.provider import ArchiveProvider
-    from cdktf_cdktf_provider_aws.apigatewayv2_api import Apigatewayv2Api, Apigatewayv2ApiCorsConfiguration
-    from cdktf_cdktf_provider_aws.apigatewayv2_integration import Apigatewayv2Integration
-    from cdktf_cdktf_provider_aws.apigatewayv2_route import Apigatewayv2Route
-    from cdktf_cdktf_provider_aws.apigatewayv2_stage import Apigatewayv2Stage, Apigatewayv2StageAccessLogSettings
-    from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
-    from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
-    from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+    from cdktf_cdktf_provider_aws.apigatewayv2_integration import Apigatewayv2Integration as Apigatewayv2Integration
+    from cdktf_cdktf_provider_aws.apigatewayv2_route import Apigatewayv2Route as Apigatewayv2Route
+    from cdktf_cdktf_provider_aws.apigatewayv2_stage import Apigatewayv2Stage as Apigatewayv2Stage
+    from cdktf_cdktf_provider_aws.apigatewayv2_stage import (
+        Apigatewayv2StageAccessLogSettings as Apigatewayv2StageAccessLogSettings,
+    )
+    from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule as CloudwatchEventRule
+    from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget as CloudwatchEventTarget
+    from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup as CloudwatchLogGroup
+    from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable as DynamodbTable
+    from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTableAttribute as DynamodbTableAttribute
     from cdktf_cdktf_provider_aws.dynamodb_table import (
-        DynamodbTable,
-        DynamodbTableAttribute,
-        DynamodbTablePointInTimeRecovery,
-        DynamodbTableServerSideEncryption,
-        DynamodbTableTtl,
+        DynamodbTablePointInTimeRecovery as DynamodbTablePointInTimeRecovery,
     )
-    from cdktf_cdktf_provider_aws.iam_role import IamRole
-    from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-    from cdktf_cdktf_provider_aws.lambda_alias import LambdaAlias
+    from cdktf_cdktf_provider_aws.dynamodb_table import (
+        DynamodbTableServerSideEncryption as DynamodbTableServerSideEncryption,
+    )
+    from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTableTtl as DynamodbTableTtl
+    from cdktf_cdktf_provider_aws.iam_role import IamRole as IamRole
+    from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy as IamRolePolicy
+    from cdktf_cdktf_provider_aws.lambda_alias import LambdaAlias as LambdaAlias
     from cdktf_cdktf_provider_aws.lambda_event_source_mapping import (
-        LambdaEventSourceMapping,
-        LambdaEventSourceMappingScalingConfig,
+        LambdaEventSourceMapping as LambdaEventSourceMapping,
     )
+    from cdktf_cdktf_provider_aws.lambda_event_source_mapping import (
+        LambdaEventSourceMappingScalingConfig as LambdaEventSourceMappingScalingConfig,
+    )
+    from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction as LambdaFunction
     from cdktf_cdktf_provider_aws.lambda_function import (
-        LambdaFunction,
-        LambdaFunctionDeadLetterConfig,
-        LambdaFunctionEnvironment,
-        LambdaFunctionEphemeralStorage,
-        LambdaFunctionLoggingConfig,
-        LambdaFunctionSnapStart,
-        LambdaFunctionTracingConfig,
-        LambdaFunctionVpcConfig,
+        LambdaFunctionDeadLetterConfig as LambdaFunctionDeadLetterConfig,
+    )
+    from cdktf_cdktf_provider_aws.lambda_function import LambdaFunctionEnvironment as LambdaFunctionEnvironment
+    from cdktf_cdktf_provider_aws.lambda_function import (
+        LambdaFunctionEphemeralStorage as LambdaFunctionEphemeralStorage,
+    )
+    from cdktf_cdktf_provider_aws.lambda_function import LambdaFunctionLoggingConfig as LambdaFunctionLoggingConfig
+    from cdktf_cdktf_provider_aws.lambda_function import LambdaFunctionSnapStart as LambdaFunctionSnapStart
+    from cdktf_cdktf_provider_aws.lambda_function import LambdaFunctionTracingConfig as LambdaFunctionTracingConfig
+    from cdktf_cdktf_provider_aws.lambda_function import LambdaFunctionVpcConfig as LambdaFunctionVpcConfig
+    from cdktf_cdktf_provider_aws.lambda_function_event_invoke_config import (
+        LambdaFunctionEventInvokeConfig as LambdaFunctionEventInvokeConfig,
     )
     from cdktf_cdktf_provider_aws.lambda_function_event_invoke_config import (
-        LambdaFunctionEventInvokeConfig,
-        LambdaFunctionEventInvokeConfigDestinationConfig,
-        LambdaFunctionEventInvokeConfigDestinationConfigOnFailure,
-        LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess,
+        LambdaFunctionEventInvokeConfigDestinationConfig as LambdaFunctionEventInvokeConfigDestinationConfig,
     )
-    from cdktf_cdktf_provider_aws.lambda_function_recursion_config import LambdaFunctionRecursionConfig
-    from cdktf_cdktf_provider_aws.lambda_function_url import LambdaFunctionUrl, LambdaFunctionUrlCors
-    from cdktf_cdktf_provider_aws.lambda_layer_version import LambdaLayerVersion
-    from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
-    from cdktf_cdktf_provider_aws.lambda_provisioned_concurrency_config import LambdaProvisionedConcurrencyConfig
-    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-    from cdktf_cdktf_provider_aws.s3_object import S3Object
+    from cdktf_cdktf_provider_aws.lambda_function_event_invoke_config import (
+        LambdaFunctionEventInvokeConfigDestinationConfigOnFailure as LambdaFunctionEventInvokeConfigDestinationConfigOnFailure,
+    )
+    from cdktf_cdktf_provider_aws.lambda_function_event_invoke_config import (
+        LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess as LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess,
+    )
+    from cdktf_cdktf_provider_aws.lambda_function_recursion_config import (
+        LambdaFunctionRecursionConfig as LambdaFunctionRecursionConfig,
+    )
+    from cdktf_cdktf_provider_aws.lambda_function_url import LambdaFunctionUrl as LambdaFunctionUrl
+    from cdktf_cdktf_provider_aws.lambda_function_url import LambdaFunctionUrlCors as LambdaFunctionUrlCors
+    from cdktf_cdktf_provider_aws.lambda_layer_version import LambdaLayerVersion as LambdaLayerVersion
+    from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission as LambdaPermission
+    from cdktf_cdktf_provider_aws.lambda_provisioned_concurrency_config import (
+        LambdaProvisionedConcurrencyConfig as LambdaProvisionedConcurrencyConfig,
+    )
+    from cdktf_cdktf_provider_aws.provider import AwsProvider as AwsProvider
+    from cdktf_cdktf_provider_aws.provider import AwsProviderDefaultTags as AwsProviderDefaultTags
+    from cdktf_cdktf_provider_aws.s3_object import S3Object as S3Object
+    from cdktf_cdktf_provider_aws.scheduler_schedule import SchedulerSchedule as SchedulerSchedule
     from cdktf_cdktf_provider_aws.scheduler_schedule import (
-        SchedulerSchedule,
-        SchedulerScheduleFlexibleTimeWindow,
-        SchedulerScheduleTarget,
-        SchedulerScheduleTargetDeadLetterConfig,
-        SchedulerScheduleTargetRetryPolicy,
+        SchedulerScheduleFlexibleTimeWindow as SchedulerScheduleFlexibleTimeWindow,
     )
-    from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
-    from constructs import Construct
+    from cdktf_cdktf_provider_aws.scheduler_schedule import SchedulerScheduleTarget as SchedulerScheduleTarget
+    from cdktf_cdktf_provider_aws.scheduler_schedule import (
+        SchedulerScheduleTargetDeadLetterConfig as SchedulerScheduleTargetDeadLetterConfig,
+    )
+    from cdktf_cdktf_provider_aws.scheduler_schedule import (
+        SchedulerScheduleTargetRetryPolicy as SchedulerScheduleTargetRetryPolicy,
+    )
+    from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue as SqsQueue
+    from constructs import Construct as Construct
 
 
 def flavor() -> Flavor:
-    """The selected flavor, from ``CDKTF_LAMBDA_FLAVOR`` (default ``cdktf``)."""
+    """The selected flavor, from :data:`~cdktf_lambda.settings.FLAVOR` (default ``cdktf``)."""
     return settings.FLAVOR.get()
 
 

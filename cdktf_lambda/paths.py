@@ -2,9 +2,10 @@
 that a reader never sees it half-written.
 
 Python-side paths (``source_base_path``, ``lock_file``, …) given relative resolve against the **project
-directory** of the app being synthesized: the one holding its ``cdktf.json`` (``$CDKTF_LAMBDA_PROJECT_DIR``, else
-the nearest directory at or above the working directory that has a ``cdktf.json``, else the working directory).
-``cdktf synth`` runs the app from there. Absolute paths are accepted everywhere.
+directory** of the app being synthesized: the one holding its ``cdktf.json``
+(:data:`~cdktf_lambda.settings.PROJECT_DIR`, else the nearest directory at or above the working directory that has a
+``cdktf.json``, else the working directory). ``cdktf synth`` runs the app from there. Absolute paths are accepted
+everywhere.
 
 Terraform runs in the stack's directory, ``<project>/<output>/stacks/<stack>`` (``output`` from ``cdktf.json``,
 default ``cdktf.out``), so every path written into Terraform JSON is made relative to that directory
@@ -105,7 +106,8 @@ def stack_relative_dir(value: str | os.PathLike[str], parameter: str) -> str:
 
 
 def cache_dir() -> Path:
-    """Where built zips are kept between synths: ``$CDKTF_LAMBDA_CACHE_DIR`` or ``<project>/.cdktf-lambda-cache/``."""
+    """Where built zips are kept between synths: :data:`~cdktf_lambda.settings.CACHE_DIR`, else
+    ``<project>/.cdktf-lambda-cache/``."""
     configured = settings.CACHE_DIR.get()
     return configured if configured is not None else project_root() / ".cdktf-lambda-cache"
 

@@ -21,6 +21,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import psutil
 
@@ -72,7 +73,8 @@ def free_port(host: str = DEFAULT_HOST) -> int:
     check_loopback(host)
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def port_is_free(port: int, host: str = DEFAULT_HOST) -> bool:
@@ -174,7 +176,7 @@ def wait_gone(pid: int, timeout: float) -> bool:
         time.sleep(_POLL_SECONDS)
 
 
-def stop_process(target: int | subprocess.Popen, timeout: float = 10.0) -> bool:
+def stop_process(target: int | subprocess.Popen[Any], timeout: float = 10.0) -> bool:
     """Stop a process by its PID: SIGTERM, wait up to ``timeout``, then SIGKILL, wait.
 
     Parameters
@@ -220,7 +222,7 @@ def stop_process(target: int | subprocess.Popen, timeout: float = 10.0) -> bool:
     return True
 
 
-def stop_process_tree(target: int | subprocess.Popen, timeout: float = 10.0) -> bool:
+def stop_process_tree(target: int | subprocess.Popen[Any], timeout: float = 10.0) -> bool:
     """:func:`stop_process`, then stop what the process had started and left running (its descendants, by PID).
 
     For servers that run work in child processes (the local cloud runs each function in one): a child still
@@ -246,7 +248,7 @@ def stop_process_tree(target: int | subprocess.Popen, timeout: float = 10.0) -> 
     return stopped
 
 
-def _stop_popen(proc: subprocess.Popen, timeout: float) -> bool:
+def _stop_popen(proc: subprocess.Popen[Any], timeout: float) -> bool:
     if proc.poll() is not None:
         return False
     proc.send_signal(signal.SIGTERM)

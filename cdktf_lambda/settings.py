@@ -105,7 +105,7 @@ def _choice(*allowed: str) -> Callable[[str], str]:
 def _flavor(raw: str) -> Flavor:
     if raw not in FLAVORS:
         raise ValueError(" or ".join(FLAVORS))
-    return raw  # type: ignore[return-value]
+    return raw
 
 
 def _pid(raw: str) -> int:

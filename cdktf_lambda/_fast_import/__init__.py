@@ -7,11 +7,12 @@
   submodule imports), so the synthesized JSON is byte-identical. A package without the expected layout is imported
   the ordinary way, with a :class:`FastImportFallback` warning.
 * **node.** ``node_lazy_providers.js`` (preloaded into jsii's node through ``NODE_OPTIONS``) turns the provider's
-  ``lib/index.js`` eager ``require`` of every submodule into lazy getters. When ``$CDKTF_LAMBDA_FAST_IMPORT_REPORT``
-  names a file, the loader writes there, at exit, how many exports of each provider package it deferred: a file of
-  an unknown layout is loaded eagerly and reports 0, which ``tests/test_fast_import.py`` turns into a failure.
+  ``lib/index.js`` eager ``require`` of every submodule into lazy getters. When
+  :data:`~cdktf_lambda.settings.FAST_IMPORT_REPORT` names a file, the loader writes there, at exit, how many exports of
+  each provider package it deferred: a file of an unknown layout is loaded eagerly and reports 0, which
+  ``tests/test_fast_import.py`` turns into a failure.
 
-``CDKTF_LAMBDA_FAST_IMPORT=0`` forces the ordinary import on both sides.
+:data:`FAST_IMPORT=0 <cdktf_lambda.settings.FAST_IMPORT>` forces the ordinary import on both sides.
 """
 
 from __future__ import annotations

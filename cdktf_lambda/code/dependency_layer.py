@@ -59,11 +59,11 @@ class DependencyLayer(cdk.Construct):
         Description of the layer version. Default: ``"Python packages from <lock_file> for <runtime>/<arch>"``.
     wheelhouse
         Build offline from this directory of wheels (``pip --no-index --find-links``). Default:
-        ``$CDKTF_LAMBDA_WHEELHOUSE``, else the lock's package index.
+        :data:`~cdktf_lambda.settings.WHEELHOUSE`, else the lock's package index.
     bytecode
         Ship ``__pycache__/*.cpython-3XX.pyc`` for ``runtime`` (unchecked-hash, reproducible), compiled by that
         CPython (on ``PATH`` or provisioned, see :mod:`cdktf_lambda.packaging.bytecode`). Default: ``True``
-        (``CDKTF_LAMBDA_BYTECODE=0`` turns it off everywhere).
+        (:data:`BYTECODE=0 <cdktf_lambda.settings.BYTECODE>` turns it off everywhere).
     lock_format
         ``"pipfile"``, ``"uv"``, ``"poetry"`` or ``"requirements"``. Default: from the file name (``Pipfile.lock``,
         ``uv.lock``, ``poetry.lock``, ``*.txt``).
@@ -166,7 +166,9 @@ class DependencyLayer(cdk.Construct):
             target,
             cache_dir(),
             lock_format=kind,
-            **selection,
+            categories=categories,
+            groups=groups,
+            extras=extras,
             exclude=excluded_names,
             wheelhouse=resolve(wheelhouse) if wheelhouse is not None else None,
             bytecode=bytecode_for((runtime,), bytecode),

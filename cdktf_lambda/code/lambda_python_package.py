@@ -61,8 +61,8 @@ class LambdaPythonPackage(cdk.Construct):
     bytecode
         ``synth`` mode: ship bytecode for ``runtimes`` (unchecked-hash, reproducible; see
         :mod:`cdktf_lambda.packaging.bytecode`), so a cold start compiles nothing. Default: ``True``
-        (``CDKTF_LAMBDA_BYTECODE=0`` turns it off everywhere). ``archive_file`` mode cannot carry bytecode:
-        Terraform builds that zip.
+        (:data:`BYTECODE=0 <cdktf_lambda.settings.BYTECODE>` turns it off everywhere). ``archive_file`` mode cannot
+        carry bytecode: Terraform builds that zip.
     store_on_s3, s3_bucket, s3_prefix
         Store the zip on S3 and deploy from there: see :class:`~cdktf_lambda.S3Artifacts`. Defaults: ``False``,
         none, ``"builds/"``.

@@ -50,7 +50,8 @@ class RuntimeCodeModules(cdk.Construct):
         Architectures the layers declare. Default: ``("x86_64", "arm64")``: runtime modules are plain Python.
     bytecode
         ``synth`` mode: ship ``__pycache__/*.cpython-3XX.pyc`` for ``compatible_runtimes`` in every zip (see
-        :class:`LambdaPythonPackage`). Default: ``True`` (``CDKTF_LAMBDA_BYTECODE=0`` turns it off).
+        :class:`LambdaPythonPackage`). Default: ``True`` (:data:`BYTECODE=0 <cdktf_lambda.settings.BYTECODE>` turns it
+        off).
     store_on_s3, s3_bucket, s3_prefix
         Store every zip (functions and layers) on S3 and deploy from there: see :class:`~cdktf_lambda.S3Artifacts`.
         Defaults: ``False``, none, ``"builds/"``.
@@ -142,7 +143,7 @@ class RuntimeCodeModules(cdk.Construct):
         functions: Sequence[str],
         runtime_modules: Sequence[str],
         packaging_mode: PackagingMode,
-        output_dir: str,
+        output_dir: str | Path,
         name_prefix: str,
         compatible_runtimes: Sequence[Runtime],
         compatible_architectures: Sequence[Architecture],

@@ -85,7 +85,7 @@ class S3Artifacts:
         """The ``aws_s3_object`` of one zip (key ``<s3_prefix><name>``), and the ``(bucket, key)`` a function or
         layer deploys from: references to the object, so Terraform uploads before it deploys. ``(None, (None,
         None))`` when the zips are not stored on S3."""
-        if not self.store_on_s3:
+        if not self.store_on_s3 or self.s3_bucket is None:  # a bucket is there exactly when storing on S3
             return None, (None, None)
         artifact = cdk.S3Object(
             scope,

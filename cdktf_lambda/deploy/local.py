@@ -7,8 +7,8 @@ for the local runtime), and prints the stack outputs and the local URLs. The ser
 ``cdktf destroy``, checks that nothing is left in moto, and stops the server by its PID. Files: see
 :mod:`.workspace`.
 
-The CLI: ``$CDKTF_LAMBDA_CDKTF_CLI`` (e.g. a ``cdktn`` binary), else the project's ``node_modules/.bin/cdktf``,
-else ``cdktf`` on ``PATH``.
+The CLI: :data:`~cdktf_lambda.settings.CDKTF_CLI` (e.g. a ``cdktn`` binary), else the project's
+``node_modules/.bin/cdktf``, else ``cdktf`` on ``PATH``.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def current_platform() -> str:
 
 
 def default_search_roots(env: Mapping[str, str] | None = None) -> list[Path]:
-    """Places searched for a mirror, in order (after ``CDKTF_LAMBDA_PROVIDER_MIRROR``).
+    """Places searched for a mirror, in order (after :data:`~cdktf_lambda.settings.PROVIDER_MIRROR`).
 
     Terraform's own implied local mirror directories on Unix (user plugin dirs and
     ``<XDG_DATA_DIRS>/terraform/plugins``) plus a few conventional system locations such as ``/opt/tf-plugins``.
@@ -193,11 +193,12 @@ def find_provider_mirror(
     provider
         ``namespace/type``.
     env
-        Where ``CDKTF_LAMBDA_PROVIDER_MIRROR`` and the search roots' variables are read (default: ``os.environ``).
+        Where :data:`~cdktf_lambda.settings.PROVIDER_MIRROR` and the search roots' variables are read (default:
+        ``os.environ``).
     roots
         Directories to search, in order (default: :func:`default_search_roots` plus the sub-directories of
-        ``/opt``). The directory named by ``$CDKTF_LAMBDA_PROVIDER_MIRROR`` comes first; if that is set it must
-        be valid: there is no silent fallback.
+        ``/opt``). The directory named by :data:`~cdktf_lambda.settings.PROVIDER_MIRROR` comes first; if that is set it
+        must be valid: there is no silent fallback.
 
     Returns
     -------

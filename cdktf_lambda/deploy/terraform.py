@@ -42,7 +42,7 @@ _NO_COLOR_COMMANDS = frozenset(
 
 
 class TerraformNotFound(EnvironmentFailure, FileNotFoundError):
-    """The terraform binary is not on PATH (nor named by ``CDKTF_LAMBDA_TERRAFORM``)."""
+    """The terraform binary is not on PATH (nor named by :data:`~cdktf_lambda.settings.TERRAFORM`)."""
 
 
 class TerraformError(EnvironmentFailure):
@@ -96,7 +96,7 @@ class TerraformResult:
 
 
 def terraform_binary(env: Mapping[str, str] | None = None) -> str:
-    """Path of the terraform executable: ``$CDKTF_LAMBDA_TERRAFORM``, else the first on ``PATH``.
+    """Path of the terraform executable: :data:`~cdktf_lambda.settings.TERRAFORM`, else the first on ``PATH``.
 
     Parameters
     ----------
@@ -147,7 +147,8 @@ def run_terraform(
     ok_codes
         Exit statuses that are not failures; ``(0, 2)`` with ``plan -detailed-exitcode``.
     stream
-        Echo each line to ``sys.stderr`` as it arrives (default: when ``$CDKTF_LAMBDA_TF_STREAM`` is ``1``).
+        Echo each line to ``sys.stderr`` as it arrives (default: when :data:`~cdktf_lambda.settings.TF_STREAM` is
+        ``1``).
     timeout
         Seconds before terraform is stopped (None: no limit).
     tail_lines
@@ -234,7 +235,7 @@ def run_terraform(
     return result
 
 
-def _stop(proc: subprocess.Popen, grace: float) -> None:
+def _stop(proc: subprocess.Popen[str], grace: float) -> None:
     """SIGINT (terraform stops gracefully and releases its state lock), then SIGKILL after ``grace`` seconds."""
     if proc.poll() is not None:
         return

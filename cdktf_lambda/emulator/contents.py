@@ -34,8 +34,8 @@ INVENTORY_KINDS = (
 )
 
 
-def _paginate(client: Any, op: str, key: str, **kwargs: Any) -> list:
-    items: list = []
+def _paginate(client: Any, op: str, key: str, **kwargs: Any) -> list[Any]:
+    items: list[Any] = []
     if client.can_paginate(op):
         for page in client.get_paginator(op).paginate(**kwargs):
             items.extend(page.get(key, []))

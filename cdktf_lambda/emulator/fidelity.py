@@ -82,21 +82,21 @@ def _wrap_lambda_function(on_init: Any, on_get: Any, on_update: Any) -> str:
     ``on_init(function, spec)``, ``on_get(function, config)`` (changes the answer), ``on_update(function, updates)``."""
     from moto.awslambda import models
 
-    cls = getattr(models, "LambdaFunction", None)
+    cls: Any = getattr(models, "LambdaFunction", None)
     if _lacks(cls, ("__init__", "get_configuration", "update_configuration")):
         return "skipped: moto.awslambda.models.LambdaFunction does not have the expected methods"
     original_init, original_get, original_update = cls.__init__, cls.get_configuration, cls.update_configuration
 
-    def __init__(self, account_id, spec, region, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self: Any, account_id: Any, spec: Any, region: Any, *args: Any, **kwargs: Any) -> Any:
         original_init(self, account_id, spec, region, *args, **kwargs)
         on_init(self, spec)
 
-    def get_configuration(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def get_configuration(self: Any, *args: Any, **kwargs: Any) -> Any:
         config = original_get(self, *args, **kwargs)
         on_get(self, config)
         return config
 
-    def update_configuration(self, config_updates, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def update_configuration(self: Any, config_updates: Any, *args: Any, **kwargs: Any) -> Any:
         on_update(self, config_updates)
         return original_update(self, config_updates, *args, **kwargs)
 
@@ -114,15 +114,15 @@ def _dead_letter_config(value: object) -> dict[str, str] | None:
 
 
 def _lambda_dead_letter_config() -> str:
-    def on_init(function, spec):  # type: ignore[no-untyped-def]
+    def on_init(function: Any, spec: Any) -> Any:
         function.dead_letter_config = _dead_letter_config(spec.get("DeadLetterConfig"))
 
-    def on_get(function, config):  # type: ignore[no-untyped-def]
+    def on_get(function: Any, config: Any) -> Any:
         dead_letter_config = getattr(function, "dead_letter_config", None)
         if dead_letter_config and "DeadLetterConfig" not in config:
             config["DeadLetterConfig"] = dict(dead_letter_config)
 
-    def on_update(function, updates):  # type: ignore[no-untyped-def]
+    def on_update(function: Any, updates: Any) -> Any:
         if "DeadLetterConfig" in updates:
             function.dead_letter_config = _dead_letter_config(updates["DeadLetterConfig"])
 
@@ -130,11 +130,11 @@ def _lambda_dead_letter_config() -> str:
 
 
 def _lambda_function_settings() -> str:
-    def on_init(function, spec):  # type: ignore[no-untyped-def]
+    def on_init(function: Any, spec: Any) -> Any:
         function.snap_start_apply_on = (spec.get("SnapStart") or {}).get("ApplyOn") or "None"
         function.logging_config = _logging_config(spec.get("LoggingConfig"), function.function_name)
 
-    def on_get(function, config):  # type: ignore[no-untyped-def]
+    def on_get(function: Any, config: Any) -> Any:
         apply_on = getattr(function, "snap_start_apply_on", "None")
         published = str(getattr(function, "version", "$LATEST")) != "$LATEST"
         status = "On" if apply_on == "PublishedVersions" and published else "Off"
@@ -142,7 +142,7 @@ def _lambda_function_settings() -> str:
         logging_config = getattr(function, "logging_config", None) or _logging_config(None, function.function_name)
         config["LoggingConfig"] = dict(logging_config)
 
-    def on_update(function, updates):  # type: ignore[no-untyped-def]
+    def on_update(function: Any, updates: Any) -> Any:
         if "SnapStart" in updates:
             function.snap_start_apply_on = (updates["SnapStart"] or {}).get("ApplyOn") or "None"
         if "LoggingConfig" in updates:
@@ -158,13 +158,13 @@ def _lambda_event_invoke_config() -> str:
     from moto.awslambda.exceptions import UnknownEventConfig
     from moto.core.responses import ActionResult
 
-    response_cls = getattr(responses, "LambdaResponse", None)
+    response_cls: Any = getattr(responses, "LambdaResponse", None)
     config_cls = getattr(models, "EventInvokeConfig", None)
     needed = ("put_function_event_invoke_config", "get_function_event_invoke_config")
     if config_cls is None or _lacks(response_cls, needed):
         return "skipped: moto.awslambda.responses.LambdaResponse has no event invoke config methods"
 
-    def target(self):  # type: ignore[no-untyped-def]
+    def target(self: Any) -> Any:
         """(the unqualified function, the qualifier or None, the ARN AWS reports for that qualifier)"""
         name = unquote(self.path.split("/functions/", 1)[1].split("/", 1)[0])
         qualifier = self.querystring.get("Qualifier", [None])[0]
@@ -173,33 +173,33 @@ def _lambda_event_invoke_config() -> str:
         arn = f"{function.function_arn}:{qualifier}" if qualifier else function.function_arn
         return function, configs, qualifier, arn
 
-    def body(config):  # type: ignore[no-untyped-def]
+    def body(config: Any) -> Any:
         return ActionResult(config.response())  # serialized by the service model, as moto's own methods are
 
-    def put(self):  # type: ignore[no-untyped-def]
+    def put(self: Any) -> Any:
         function, configs, qualifier, arn = target(self)
         configs[qualifier] = config_cls(arn, function.last_modified, dict(self.json_body))
         return body(configs[qualifier])
 
-    def update(self):  # type: ignore[no-untyped-def]
+    def update(self: Any) -> Any:
         function, configs, qualifier, arn = target(self)
         merged = {**(configs[qualifier].config if qualifier in configs else {}), **self.json_body}
         configs[qualifier] = config_cls(arn, function.last_modified, merged)
         return body(configs[qualifier])
 
-    def get(self):  # type: ignore[no-untyped-def]
+    def get(self: Any) -> Any:
         _, configs, qualifier, arn = target(self)
         if qualifier not in configs:
             raise UnknownEventConfig(arn)
         return body(configs[qualifier])
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self: Any) -> Any:
         _, configs, qualifier, arn = target(self)
         if configs.pop(qualifier, None) is None:
             raise UnknownEventConfig(arn)
         return 204, {"status": 204}, "{}"
 
-    def listing(self):  # type: ignore[no-untyped-def]
+    def listing(self: Any) -> Any:
         _, configs, _, _ = target(self)
         return ActionResult({"FunctionEventInvokeConfigs": [config.response() for config in configs.values()]})
 
@@ -214,7 +214,7 @@ def _lambda_event_invoke_config() -> str:
 def _lambda_recursion_config() -> str:
     from moto.awslambda import responses, urls
 
-    response_cls = getattr(responses, "LambdaResponse", None)
+    response_cls: Any = getattr(responses, "LambdaResponse", None)
     paths = getattr(urls, "url_paths", None)
     if not isinstance(paths, dict) or _lacks(response_cls, ("dispatch",)):
         return "skipped: moto.awslambda has no LambdaResponse.dispatch or url_paths"
@@ -222,15 +222,15 @@ def _lambda_recursion_config() -> str:
         return "skipped: moto implements the recursion config itself now"
     paths[_RECURSION_PATH] = response_cls.dispatch
 
-    def function_of(self):  # type: ignore[no-untyped-def]
+    def function_of(self: Any) -> Any:
         return self.backend.get_function(unquote(self.path.split("/functions/", 1)[1].split("/", 1)[0]))
 
-    def put(self):  # type: ignore[no-untyped-def]
+    def put(self: Any) -> Any:
         function = function_of(self)
         function.recursive_loop = self.json_body.get("RecursiveLoop") or "Terminate"
         return json.dumps({"RecursiveLoop": function.recursive_loop})
 
-    def get(self):  # type: ignore[no-untyped-def]
+    def get(self: Any) -> Any:
         function = function_of(self)
         return json.dumps({"RecursiveLoop": getattr(function, "recursive_loop", "Terminate")})
 
@@ -250,12 +250,12 @@ def _qualifier(function_name: str) -> str | None:
 def _lambda_event_source_mapping_qualifier() -> str:
     from moto.awslambda import models
 
-    backend_cls = getattr(models, "LambdaBackend", None)
+    backend_cls: Any = getattr(models, "LambdaBackend", None)
     if _lacks(backend_cls, ("create_event_source_mapping", "update_event_source_mapping")):
         return "skipped: moto.awslambda.models.LambdaBackend has no event source mapping methods"
     original_create, original_update = backend_cls.create_event_source_mapping, backend_cls.update_event_source_mapping
 
-    def as_given(self, esm, function_name):  # type: ignore[no-untyped-def]
+    def as_given(self: Any, esm: Any, function_name: Any) -> Any:
         qualifier = _qualifier(str(function_name or ""))
         if esm is None or qualifier is None:
             return esm
@@ -269,11 +269,11 @@ def _lambda_event_source_mapping_qualifier() -> str:
         esm.function_arn = wanted
         return esm
 
-    def create_event_source_mapping(self, spec, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def create_event_source_mapping(self: Any, spec: Any, *args: Any, **kwargs: Any) -> Any:
         function_name = spec.get("FunctionName")
         return as_given(self, original_create(self, spec, *args, **kwargs), function_name)
 
-    def update_event_source_mapping(self, uuid, spec, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def update_event_source_mapping(self: Any, uuid: Any, spec: Any, *args: Any, **kwargs: Any) -> Any:
         esm = original_update(self, uuid, spec, *args, **kwargs)
         return as_given(self, esm, spec.get("FunctionName")) if "FunctionName" in spec else esm
 

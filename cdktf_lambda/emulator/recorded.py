@@ -18,7 +18,7 @@ from cdktf_lambda.processes import pid_alive
 __all__ = ["read_state", "start", "status", "stop", "write_state"]
 
 
-def read_state(state_file: str | os.PathLike) -> MotoServer | None:
+def read_state(state_file: str | os.PathLike[str]) -> MotoServer | None:
     """The server recorded in ``state_file`` (None if there is no file or it is invalid)."""
     try:
         return MotoServer.from_dict(json.loads(Path(state_file).read_text()))
@@ -26,7 +26,7 @@ def read_state(state_file: str | os.PathLike) -> MotoServer | None:
         return None
 
 
-def write_state(state_file: str | os.PathLike, server: MotoServer) -> Path:
+def write_state(state_file: str | os.PathLike[str], server: MotoServer) -> Path:
     """Record ``server`` in ``state_file`` (through a temporary file and ``os.replace``); returns its path."""
     path = Path(state_file)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,7 +34,7 @@ def write_state(state_file: str | os.PathLike, server: MotoServer) -> Path:
     return path
 
 
-def status(state_file: str | os.PathLike) -> MotoServer | None:
+def status(state_file: str | os.PathLike[str]) -> MotoServer | None:
     """The recorded server if its process is alive, is moto and answers; else None."""
     server = read_state(state_file)
     if server is None:
@@ -44,7 +44,7 @@ def status(state_file: str | os.PathLike) -> MotoServer | None:
     return None
 
 
-def start(state_file: str | os.PathLike, **kwargs: Any) -> tuple[MotoServer, bool]:
+def start(state_file: str | os.PathLike[str], **kwargs: Any) -> tuple[MotoServer, bool]:
     """Reuse the server recorded in ``state_file`` if it is healthy, else start one and record it.
 
     Returns ``(server, started_now)``. A stale record (dead or recycled PID) is replaced; a recorded moto process
@@ -67,7 +67,7 @@ def start(state_file: str | os.PathLike, **kwargs: Any) -> tuple[MotoServer, boo
     return server, True
 
 
-def stop(state_file: str | os.PathLike, timeout: float = 10.0) -> bool:
+def stop(state_file: str | os.PathLike[str], timeout: float = 10.0) -> bool:
     """Stop the server recorded in ``state_file`` (by PID) and remove the file; True if one was stopped."""
     server = read_state(state_file)
     stopped = False

@@ -86,7 +86,7 @@ class MotoServer:
     host: str = DEFAULT_HOST
     log_path: str | None = None
     started_at: float = 0.0
-    _proc: subprocess.Popen | None = field(default=None, repr=False, compare=False)
+    _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def endpoint_url(self) -> str:
@@ -153,7 +153,7 @@ def ping(endpoint_url: str, timeout: float = 1.0) -> bool:
     """True if a moto server answers at ``endpoint_url``."""
     try:
         with _OPENER.open(f"{endpoint_url}/moto-api/", timeout=timeout) as resp:
-            return resp.status == 200
+            return bool(resp.status == 200)
     except (urllib.error.URLError, OSError, ValueError):
         return False
 
@@ -165,7 +165,7 @@ def start_server(
     *,
     port: int | None = None,
     host: str = DEFAULT_HOST,
-    log_path: str | os.PathLike | None = None,
+    log_path: str | os.PathLike[str] | None = None,
     timeout: float = 30.0,
     python: str | None = None,
     env: Mapping[str, str] | None = None,
@@ -223,7 +223,7 @@ def start_server(
 def _spawn(
     port: int,
     host: str,
-    log_path: str | os.PathLike | None,
+    log_path: str | os.PathLike[str] | None,
     python: str | None,
     env: Mapping[str, str] | None,
     extra_env: Mapping[str, str],
@@ -285,7 +285,7 @@ def stop_server(server: MotoServer | int, timeout: float = 10.0) -> bool:
     """
     if isinstance(server, int):
         server = MotoServer(pid=server, port=0)
-    target: int | subprocess.Popen
+    target: int | subprocess.Popen[bytes]
     if server._proc is not None:
         target = server._proc
     elif pid_is_moto(server.pid):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from cdktf_lambda import cdk
 from cdktf_lambda.code.package_info import LayerInfo, PackageInfo
@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     from cdktf_lambda.function.execution_role import ExecutionRole
 
 __all__ = ["LambdaPythonFunction"]
+
+
+def _ids(ids: Sequence[str] | None) -> Sequence[str] | None:
+    """A list of IDs as given: copied when known at synth, kept whole when known only at apply time (a token)."""
+    return ids if ids is None or is_token(ids) else list(ids)
 
 
 class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
@@ -223,13 +228,12 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
             destination_on_success=destination_on_success,
             destination_on_failure=destination_on_failure,
             ephemeral_storage_size=ephemeral_storage_size,
-            vpc_subnet_ids=None if vpc_subnet_ids is None or is_token(vpc_subnet_ids) else list(vpc_subnet_ids),
-            vpc_security_group_ids=None
-            if vpc_security_group_ids is None or is_token(vpc_security_group_ids)
-            else list(vpc_security_group_ids),
+            vpc_subnet_ids=_ids(vpc_subnet_ids),
+            vpc_security_group_ids=_ids(vpc_security_group_ids),
         )
-        if not is_token(environment_variables):
-            environment_variables = dict(environment_variables or {})
+        environment: Mapping[str, str] = environment_variables or {}
+        if not is_token(environment):
+            environment = dict(environment)
 
         if package is not None:
             if package_zip_path is not None or package_zip_hash is not None:
@@ -260,8 +264,8 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
         validate_memory_size(memory_size)
         validate_timeout(timeout)
         validate_log_retention_days(log_retention_days)
-        known_environment = {} if is_token(environment_variables) else environment_variables
-        validate_environment_variables(environment_variables)
+        known_environment = {} if is_token(environment) else environment
+        validate_environment_variables(environment)
         validate_environment_variables({**known_environment, **dict.fromkeys(secret_environment_variables, "")})
         overlap = sorted(set(secret_environment_variables) & set(known_environment))
         if overlap:
@@ -282,18 +286,19 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
         # 3. derived values
         log_group_name = f"/aws/lambda/{function_name}"
         s3_code = package is not None and package.s3_key is not None
-        if is_token(extra_layers):
+        if is_token(extra_layers):  # a list known only at apply time: of ARNs
+            token_layers = cast("list[str]", extra_layers)
             layer_arns = (
-                cdk.Token.as_list(cdk.Fn.concat([list(layer_arns), extra_layers])) if layer_arns else extra_layers
+                cdk.Token.as_list(cdk.Fn.concat([list(layer_arns), token_layers])) if layer_arns else token_layers
             )
 
         # 4. child resources
         secrets = secret_variables(self, function_name, secret_environment_variables)
-        if is_token(environment_variables):
+        if is_token(environment):
             if secrets:
-                environment_variables = cdk.Token.as_string_map(cdk.Fn.merge([environment_variables, secrets]))
+                environment = cdk.Token.as_string_map(cdk.Fn.merge([environment, secrets]))
         else:
-            environment_variables = {**environment_variables, **secrets}
+            environment = {**environment, **secrets}
         self.log_group = cdk.CloudwatchLogGroup(
             self,
             "log_group",
@@ -309,8 +314,8 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
             function_name=function_name,
             role=execution_role_arn,
             filename=None if s3_code else package_zip_path,
-            s3_bucket=package.s3_bucket if s3_code else None,
-            s3_key=package.s3_key if s3_code else None,
+            s3_bucket=package.s3_bucket if s3_code and package is not None else None,
+            s3_key=package.s3_key if s3_code and package is not None else None,
             source_code_hash=package_zip_hash,
             handler=handler,
             runtime=runtime,
@@ -318,9 +323,7 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
             timeout=timeout,
             architectures=[architecture],
             layers=layer_arns or None,
-            environment=cdk.LambdaFunctionEnvironment(variables=environment_variables)
-            if environment_variables
-            else None,
+            environment=cdk.LambdaFunctionEnvironment(variables=environment) if environment else None,
             description=description,
             tracing_config=cdk.LambdaFunctionTracingConfig(mode=tracing_mode) if tracing_mode else None,
             reserved_concurrent_executions=reserved_concurrent_executions,
@@ -347,7 +350,7 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
         self.runtime = runtime
         self.architecture = architecture
         self.layers = layer_arns if is_token(layer_arns) else tuple(layer_arns)
-        self.environment_variables = environment_variables
+        self.environment_variables = environment
 
     def add_environment(self, variables: Mapping[str, str]) -> None:
         """Add (or replace) environment variables after construction, e.g. the URL of a queue created later.

@@ -17,7 +17,7 @@ def split_layers(
 ) -> tuple[list[LayerInfo], list[str], Sequence[str | LayerInfo]]:
     """``(layer infos, layer ARNs known at synth, extra layers)``: a list known only at apply time (a token) is passed
     through whole as the extra layers; otherwise each layer is known here."""
-    extra_layers: Sequence[str | LayerInfo] = layers if is_token(layers) else list(layers or [])
+    extra_layers: Sequence[str | LayerInfo] = layers if layers is not None and is_token(layers) else list(layers or [])
     all_layers: list[str | LayerInfo] = [*package_layers, *([] if is_token(extra_layers) else extra_layers)]
     layer_infos = [layer for layer in all_layers if isinstance(layer, LayerInfo)]
     layer_arns = [layer.arn if isinstance(layer, LayerInfo) else layer for layer in all_layers]

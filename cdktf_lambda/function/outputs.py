@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cdktf_lambda import cdk
 
 __all__ = ["FunctionOutputs"]
 
@@ -11,9 +14,9 @@ class FunctionOutputs:
     """Attributes derived from ``self.function`` (an ``aws_lambda_function``), ``self.log_group`` and ``self.alias``
     (an ``aws_lambda_alias`` or ``None``), which the construct sets."""
 
-    function: Any
-    log_group: Any
-    alias: Any
+    function: cdk.LambdaFunction
+    log_group: cdk.CloudwatchLogGroup
+    alias: cdk.LambdaAlias | None
 
     @property
     def function_arn(self) -> str:

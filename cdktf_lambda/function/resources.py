@@ -39,10 +39,9 @@ def function_blocks(options: FunctionOptions, log_group_name: str) -> dict[str, 
         "ephemeral_storage": cdk.LambdaFunctionEphemeralStorage(size=options.ephemeral_storage_size),
         "snap_start": cdk.LambdaFunctionSnapStart(apply_on="PublishedVersions") if options.snap_start else None,
     }
-    if options.has_vpc:
-        blocks["vpc_config"] = cdk.LambdaFunctionVpcConfig(
-            subnet_ids=options.vpc_subnet_ids, security_group_ids=options.vpc_security_group_ids
-        )
+    subnets, groups = options.vpc_subnet_ids, options.vpc_security_group_ids
+    if subnets is not None and groups is not None:  # both or neither (validated)
+        blocks["vpc_config"] = cdk.LambdaFunctionVpcConfig(subnet_ids=subnets, security_group_ids=groups)
     return blocks
 
 
@@ -65,7 +64,7 @@ def add_function_extras(
             description=f"{options.alias_name}: the published version that consumers invoke",
         )
     provisioned = None
-    if options.provisioned_concurrent_executions is not None:
+    if options.provisioned_concurrent_executions is not None and alias is not None:  # it needs an alias (validated)
         provisioned = cdk.LambdaProvisionedConcurrencyConfig(
             scope,
             "provisioned_concurrency",
@@ -75,17 +74,13 @@ def add_function_extras(
         )
     event_invoke_config = None
     if options.has_async_config:
-        on = {
-            "on_success": (
-                options.destination_on_success,
-                cdk.LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess,
-            ),
-            "on_failure": (
-                options.destination_on_failure,
-                cdk.LambdaFunctionEventInvokeConfigDestinationConfigOnFailure,
-            ),
-        }
-        destinations = {key: block(destination=arn) for key, (arn, block) in on.items() if arn is not None}
+        success, failure = options.destination_on_success, options.destination_on_failure
+        on_success = (
+            cdk.LambdaFunctionEventInvokeConfigDestinationConfigOnSuccess(destination=success) if success else None
+        )
+        on_failure = (
+            cdk.LambdaFunctionEventInvokeConfigDestinationConfigOnFailure(destination=failure) if failure else None
+        )
         event_invoke_config = cdk.LambdaFunctionEventInvokeConfig(
             scope,
             "event_invoke_config",
@@ -94,8 +89,10 @@ def add_function_extras(
             qualifier=alias.name if alias is not None else None,
             maximum_retry_attempts=options.maximum_retry_attempts,
             maximum_event_age_in_seconds=options.maximum_event_age_in_seconds,
-            destination_config=cdk.LambdaFunctionEventInvokeConfigDestinationConfig(**destinations)
-            if destinations
+            destination_config=cdk.LambdaFunctionEventInvokeConfigDestinationConfig(
+                on_success=on_success, on_failure=on_failure
+            )
+            if on_success or on_failure
             else None,
             depends_on=depends_on or None,
         )

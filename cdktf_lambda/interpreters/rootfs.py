@@ -2,18 +2,20 @@
 
 Debian ships the CPython a Lambda runtime needs in some release: ``python3.13`` in *trixie*, ``python3.14`` in
 *forky* (built with debootstrap's ``sid`` script), ``python3.11`` in *bookworm*. ``python3.10`` and ``python3.12``
-are in no Debian release (:data:`NO_SOURCE` says so). A runtime is provisioned once, into
-``$CDKTF_LAMBDA_RUNTIME_DIR/<runtime>-<arch>/`` (default ``$XDG_CACHE_HOME/cdktf-lambda/runtimes``, i.e.
-``~/.cache/cdktf-lambda/runtimes``), and reused by every later run, from any project:
+are in no Debian release (:data:`NO_SOURCE` says so). A runtime is provisioned once, into ``<runtime
+dir>/<runtime>-<arch>/`` (the runtime dir is :data:`~cdktf_lambda.settings.RUNTIME_DIR`, default
+``$XDG_CACHE_HOME/cdktf-lambda/runtimes``, i.e. ``~/.cache/cdktf-lambda/runtimes``), and reused by every later run,
+from any project:
 
 * as root with ``debootstrap`` installed: ``debootstrap --variant=minbase --include=python3.X SUITE DIR MIRROR``
   (25–45 s, 260 MB: a full minimal Debian, maintainer scripts run);
-* otherwise, or with ``CDKTF_LAMBDA_PROVISION_METHOD=extract``: apt resolves the closure of ``python3.X``, ``dash``,
-  ``coreutils`` and ``libstdc++6`` with a private configuration, downloads it and unpacks each package with
-  ``dpkg-deb -x`` (no root, no maintainer scripts; about 7 s, 95 MB), then compiles the standard library.
+* otherwise, or with :data:`PROVISION_METHOD=extract <cdktf_lambda.settings.PROVISION_METHOD>`: apt resolves the closure
+  of ``python3.X``, ``dash``, ``coreutils`` and ``libstdc++6`` with a private configuration, downloads it and unpacks
+  each package with ``dpkg-deb -x`` (no root, no maintainer scripts; about 7 s, 95 MB), then compiles the standard
+  library.
 
 The mirror is the first Debian archive of the machine's apt sources (``/etc/apt/sources.list.d/*.sources``,
-``/etc/apt/sources.list``), or ``$CDKTF_LAMBDA_DEBIAN_MIRROR``. A file lock makes sure two processes never
+``/etc/apt/sources.list``), or :data:`~cdktf_lambda.settings.DEBIAN_MIRROR`. A file lock makes sure two processes never
 provision the same runtime at once; the directory appears complete or not at all (built beside it, then renamed).
 The runtime client that runs handlers there is installed by :mod:`.runtime_client`.
 """
@@ -85,7 +87,7 @@ _EXTRACT_PACKAGES = ("dash", "coreutils", "libstdc++6")  # /bin/sh, env -C; awsl
 
 
 def runtime_dir() -> Path:
-    """``$CDKTF_LAMBDA_RUNTIME_DIR``, else ``$XDG_CACHE_HOME/cdktf-lambda/runtimes`` (``~/.cache/…``)."""
+    """:data:`~cdktf_lambda.settings.RUNTIME_DIR`, else ``$XDG_CACHE_HOME/cdktf-lambda/runtimes`` (``~/.cache/…``)."""
     configured = settings.RUNTIME_DIR.get()
     if configured is not None:
         return configured.absolute()
@@ -194,7 +196,8 @@ def _sources_uris(text: str, deb822: bool) -> list[str]:
 
 
 def debian_mirror(apt_dir: Path = Path("/etc/apt")) -> str | None:
-    """``$CDKTF_LAMBDA_DEBIAN_MIRROR``, else the first Debian archive of this machine's apt sources, else ``None``."""
+    """:data:`~cdktf_lambda.settings.DEBIAN_MIRROR`, else the first Debian archive of this machine's apt sources, else
+    ``None``."""
     configured = settings.DEBIAN_MIRROR.get()
     if configured:
         return configured.rstrip("/")

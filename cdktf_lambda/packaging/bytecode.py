@@ -10,7 +10,7 @@ them). The same sources and interpreter give the same bytes on any machine and i
 The interpreter comes from the room below packaging, :func:`cdktf_lambda.interpreters.bytecode_command` (a
 ``python3.X`` on ``PATH``, else the provisioned runtime), asked once per runtime and process; tests or callers may
 set their own lookup (:func:`set_compiler_lookup`). When none can be had, zips are built without bytecode and one note
-per process says so. ``CDKTF_LAMBDA_BYTECODE=0`` turns bytecode off everywhere.
+per process says so. :data:`BYTECODE=0 <cdktf_lambda.settings.BYTECODE>` turns bytecode off everywhere.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def set_compiler_lookup(lookup: CompilerLookup | None) -> None:
 
 
 def bytecode_enabled(bytecode: bool = True) -> bool:
-    """``bytecode``, unless ``CDKTF_LAMBDA_BYTECODE=0`` turns it off."""
+    """``bytecode``, unless :data:`BYTECODE=0 <cdktf_lambda.settings.BYTECODE>` turns it off."""
     return bytecode and settings.BYTECODE.get()
 
 

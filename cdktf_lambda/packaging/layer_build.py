@@ -22,7 +22,7 @@ is the construct on top of it. What happens, in order:
 
 The zip depends only on the packages installed: the same resolved set from any lock format gives the same bytes.
 
-Offline builds: set ``CDKTF_LAMBDA_WHEELHOUSE`` to a directory of wheels (e.g. filled by
+Offline builds: set :data:`~cdktf_lambda.settings.WHEELHOUSE` to a directory of wheels (e.g. filled by
 :func:`~cdktf_lambda.packaging.layer_install.download_wheels`) and pip installs from it alone
 (``--no-index --find-links``).
 """
@@ -275,8 +275,8 @@ def build_layer(
         Refuse a lock resolved for another Python than the target's (see
         :func:`~cdktf_lambda.packaging.locks.check_target`). Default: ``True``.
     wheelhouse
-        Install from this directory of wheels only (``--no-index``). Default: ``$CDKTF_LAMBDA_WHEELHOUSE``, else the
-        lock's index. Not part of the cache key: hashes pin every file, whichever source provides it.
+        Install from this directory of wheels only (``--no-index``). Default: :data:`~cdktf_lambda.settings.WHEELHOUSE`,
+        else the lock's index. Not part of the cache key: hashes pin every file, whichever source provides it.
     max_zip_bytes, max_unzipped_bytes
         Lambda's quotas (50 MB direct upload, 250 MB unzipped).
     log

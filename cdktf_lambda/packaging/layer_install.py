@@ -94,8 +94,14 @@ def _download(
     dest.mkdir(parents=True, exist_ok=True)
     requirements = dest.parent / "download-requirements.txt"
     requirements.write_text(requirements_text(packages))
-    sources = {"index_urls": lock.index_urls, "wheelhouse": wheelhouse}
-    command = pip_download_command(target, dest, requirements, build_constraints=BUILD_CONSTRAINTS, **sources)
+    command = pip_download_command(
+        target,
+        dest,
+        requirements,
+        build_constraints=BUILD_CONSTRAINTS,
+        index_urls=lock.index_urls,
+        wheelhouse=wheelhouse,
+    )
     try:
         pip.run(command, f"download {lock.path} for {target.label}", environment=BUILD_ENVIRONMENT)
     except DependencyBuildError as error:
@@ -132,9 +138,10 @@ def install_packages(
         wheel (all of them named in one error).
     """
     runner = pip or PipRunner()
-    options = {"index_urls": lock.index_urls, "wheelhouse": wheelhouse, "pip": runner}
     known = [package for package in packages if package.sdist_only]
-    wheels, refused = build_sdist_wheels([(p, p.hashes) for p in known], target, cache_dir, **options)
+    wheels, refused = build_sdist_wheels(
+        [(p, p.hashes) for p in known], target, cache_dir, index_urls=lock.index_urls, wheelhouse=wheelhouse, pip=runner
+    )
     rest = [package for package in packages if not package.sdist_only]
     if not refused:
         try:
@@ -146,7 +153,9 @@ def install_packages(
     downloads = work / "downloads"
     sdists = _download(rest, lock, target, downloads, wheelhouse=wheelhouse, pip=runner) if rest else {}
     to_build = [(package, [sdists[package.name]]) for package in rest if package.name in sdists]
-    more, more_refused = build_sdist_wheels(to_build, target, cache_dir, **options)
+    more, more_refused = build_sdist_wheels(
+        to_build, target, cache_dir, index_urls=lock.index_urls, wheelhouse=wheelhouse, pip=runner
+    )
     refused = (*refused, *more_refused)
     if refused:
         raise DependencyBuildError(refusal_message(sorted(refused, key=lambda r: r[0].name), lock.path, target))
@@ -169,8 +178,8 @@ def download_wheels(
     pip: PipRunner | None = None,
 ) -> tuple[LockedPackage, ...]:
     """Download what building the layer of ``lock_file`` for ``target`` needs into ``dest`` (hashes verified), to
-    build offline later (``CDKTF_LAMBDA_WHEELHOUSE``): the wheels, the sdists of packages without one, and then the
-    pinned build backends. Returns the packages selected for ``target``.
+    build offline later (:data:`~cdktf_lambda.settings.WHEELHOUSE`): the wheels, the sdists of packages without one, and
+    then the pinned build backends. Returns the packages selected for ``target``.
     """
     lock = read_lock(lock_file, lock_format=lock_format, categories=categories, groups=groups, extras=extras)
     packages = requirements_for(lock, target)

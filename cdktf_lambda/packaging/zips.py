@@ -82,7 +82,7 @@ def build_zip(
     created = not dest.is_file()
     if created and bytecode is None:
         write_zip(files, dest)
-    elif created:
+    elif created and bytecode is not None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=f".{name}-stage-", dir=dest.parent) as stage:
             write_zip(bytecode.with_bytecode(files, Path(stage), layer), dest)

@@ -101,7 +101,7 @@ class RuntimeAPI:
     def address(self) -> str:
         """``127.0.0.1:PORT``: the value of ``AWS_LAMBDA_RUNTIME_API``."""
         host, port = self._server.server_address[:2]
-        return f"{host}:{port}"
+        return f"{host!s}:{port}"
 
     def start(self) -> RuntimeAPI:
         self._thread.start()
@@ -159,7 +159,9 @@ class RuntimeAPI:
                 return invocation
         return None
 
-    def _answer(self, request_id: str, outcome: Outcome, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
+    def _answer(
+        self, request_id: str, outcome: Outcome, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, dict[str, Any]]:
         with self._lock:
             invocation = self._by_id.get(request_id)
         if invocation is None:

@@ -81,7 +81,7 @@ def _copy_distribution(distribution: metadata.Distribution, dest: Path) -> None:
         relative = Path(file)
         if relative.is_absolute() or ".." in relative.parts or relative.suffix == ".pyc":
             continue
-        source = Path(distribution.locate_file(file))
+        source = Path(str(distribution.locate_file(file)))
         if not source.is_file():
             continue
         target = dest / relative

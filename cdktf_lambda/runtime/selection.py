@@ -5,7 +5,7 @@ A function runs on its own runtime when that can be had here: a
 runtime client, warm between events, thread-safe), whose :attr:`RunnerChoice.target` is the function's own
 ``Target(runtime, architecture)``: the deployed zips and layers run as they are. Otherwise (not Linux, another
 architecture, no mount/PID namespaces for the sandbox, a runtime no Debian release ships; or ``prefer="host"``, which
-the local cloud takes from ``CDKTF_LAMBDA_LOCAL_RUNNER=host``) the host fallback: a
+the local cloud takes from :data:`LOCAL_RUNNER=host <cdktf_lambda.settings.LOCAL_RUNNER>`) the host fallback: a
 :class:`~cdktf_lambda.runtime.host.HostRunner` on an interpreter of this machine, a fresh process per event, whose
 target is that interpreter's Python and machine (dependency layers built for another target must be rebuilt for it).
 Why the fallback was taken is logged once per runtime and architecture.
@@ -92,8 +92,8 @@ class Runners:
             with self._lock:
                 choice = self._runners.get(("target",))
                 if choice is None:
-                    runner = RuntimeRunner(provision=self._provision)
-                    choice = self._runners[("target",)] = RunnerChoice(runner, Target(runtime, architecture))
+                    own = RuntimeRunner(provision=self._provision)
+                    choice = self._runners[("target",)] = RunnerChoice(own, Target(runtime, architecture))
             return RunnerChoice(choice.runner, Target(runtime, architecture))
         with self._lock:
             if self._prefer == "target" and (runtime, architecture) not in self._noted:

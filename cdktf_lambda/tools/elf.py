@@ -86,7 +86,9 @@ def _verneed(data: bytes, offset: int, count: int | None, strtab: int, order: st
         offset += following
 
 
-def _from_sections(data: bytes, order: str, is64: bool, shoff: int, shentsize: int, shnum: int):
+def _from_sections(
+    data: bytes, order: str, is64: bool, shoff: int, shentsize: int, shnum: int
+) -> dict[str, list[str]] | None:
     layout = order + ("IIQQQQIIQQ" if is64 else "IIIIIIIIII")
     sections = [struct.unpack_from(layout, data, shoff + i * shentsize) for i in range(shnum)]
     for _name, kind, _flags, _addr, offset, size, link, info, _align, _entsize in sections:
@@ -95,7 +97,9 @@ def _from_sections(data: bytes, order: str, is64: bool, shoff: int, shentsize: i
     return None
 
 
-def _from_dynamic(data: bytes, order: str, is64: bool, phoff: int, phentsize: int, phnum: int):
+def _from_dynamic(
+    data: bytes, order: str, is64: bool, phoff: int, phentsize: int, phnum: int
+) -> dict[str, list[str]] | None:
     loads, dynamic = [], None
     for i in range(phnum):
         at = phoff + i * phentsize
@@ -117,7 +121,7 @@ def _from_dynamic(data: bytes, order: str, is64: bool, phoff: int, phentsize: in
     def file_offset(vaddr: int) -> int:
         for start, offset, size in loads:
             if start <= vaddr < start + size:
-                return vaddr - start + offset
+                return int(vaddr - start + offset)
         raise NotElfError("a dynamic entry points outside every PT_LOAD segment")
 
     entry = order + ("qQ" if is64 else "iI")

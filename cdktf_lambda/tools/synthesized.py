@@ -97,14 +97,15 @@ def find_function(stack_dir: Path, stack_json: Mapping[str, Any], name: str) -> 
     external: list[str] = []
     for reference in resource.get("layers") or []:
         match = _LAYER_REF.match(reference)
-        layer = layer_resources.get(match.group(1)) if match else None
-        if layer is None or not layer.get("filename"):
+        layer_id = match.group(1) if match else None
+        layer = layer_resources.get(layer_id) if layer_id is not None else None
+        if layer_id is None or layer is None or not layer.get("filename"):
             external.append(reference)
             continue
         layers.append(
             LayerSpec(
-                logical_id=match.group(1),
-                name=layer.get("layer_name", match.group(1)),
+                logical_id=layer_id,
+                name=layer.get("layer_name", layer_id),
                 zip_path=stack_dir / layer["filename"],
                 dependencies=layer.get("//", {}).get(METADATA_KEY),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from cdktf_lambda import cdk
 from cdktf_lambda.function.lambda_python_function import LambdaPythonFunction
@@ -27,6 +28,16 @@ ACCESS_LOG_FORMAT = json.dumps(
     },
     sort_keys=True,
 )
+
+
+class CorsKwargs(TypedDict):
+    """The CORS block's keywords, as an HTTP API and a function URL both take them."""
+
+    allow_origins: list[str]
+    allow_methods: list[str]
+    allow_headers: list[str]
+    max_age: int
+    allow_credentials: bool
 
 
 @dataclass(frozen=True)
@@ -53,7 +64,7 @@ class CorsOptions:
     max_age: int = 300
     allow_credentials: bool = False
 
-    def as_kwargs(self) -> dict[str, object]:
+    def as_kwargs(self) -> CorsKwargs:
         """The keyword arguments shared by an HTTP API's and a function URL's CORS block."""
         return {
             "allow_origins": list(self.allow_origins),

@@ -161,7 +161,7 @@ class Schedule(cdk.Construct):
         description = description or f"Runs the function on {schedule_expression}"
         self.rule = self.target = self.permission = None
         self.schedule = self.role = self.role_policy = self.dead_letter_queue = None
-        if scheduler:
+        if schedule_expression_timezone is not None:
             self.schedule, self.role, self.role_policy, self.dead_letter_queue = add_scheduler_schedule(
                 self,
                 name=rule_name,

@@ -138,3 +138,12 @@ def test_queue_worker_schedule_and_api_take_tokens(stack):
     synthesized = synth_json(stack)
     assert only(resources(synthesized, "aws_lambda_event_source_mapping"))["batch_size"] == "${var.batch}"
     assert only(resources(synthesized, "aws_cloudwatch_event_rule"))["schedule_expression"] == "${var.rate}"
+
+
+def test_vpc_ids_known_only_at_apply_give_the_function_its_vpc_config(stack):
+    """Subnets and security groups from a variable (a module's outputs) reach ``vpc_config`` as references."""
+    subnets = _variable(stack, "subnets", "list(string)").list_value
+    groups = _variable(stack, "groups", "list(string)").list_value
+    _function(stack, vpc_subnet_ids=subnets, vpc_security_group_ids=groups)
+    function = only(resources(synth_json(stack), "aws_lambda_function"))
+    assert function["vpc_config"] == {"subnet_ids": "${var.subnets}", "security_group_ids": "${var.groups}"}

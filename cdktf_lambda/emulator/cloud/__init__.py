@@ -21,6 +21,8 @@ from __future__ import annotations
 import atexit
 from collections.abc import Mapping, Sequence
 
+from cdktf_lambda import settings
+
 __all__ = ["install"]
 
 
@@ -31,7 +33,7 @@ def install(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None
 
     config = CloudConfig.from_env(environ, argv)
     if not config.enabled:
-        return "skipped: CDKTF_LAMBDA_LOCAL_CLOUD=0"
+        return f"skipped: {settings.LOCAL_CLOUD.name}=0"
     outcomes = {"invoke": invoke_api.install(config)}
     if outcomes["invoke"] != "applied":
         return f"skipped: {outcomes['invoke']}"

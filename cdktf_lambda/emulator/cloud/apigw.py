@@ -192,7 +192,9 @@ def standard_headers(response: HttpResponse, request_id: str) -> HttpResponse:
     return HttpResponse(response.status, headers, response.body)
 
 
-def cors_headers(cors: Mapping[str, Any] | None, method: str, headers: Mapping[str, str]) -> tuple[bool, list]:
+def cors_headers(
+    cors: Mapping[str, Any] | None, method: str, headers: Mapping[str, str]
+) -> tuple[bool, list[tuple[str, str]]]:
     """``(is a preflight to answer, headers to add)`` for an API's (or function URL's) CORS configuration.
 
     ``cors`` has the keys of either API (``AllowOrigins`` or ``allowOrigins``); ``headers`` are the request's,

@@ -10,9 +10,9 @@
   lock is the stack JSON the local cloud deployed: every ``aws_lambda_layer_version`` there records its zip's
   ``source_code_hash`` (= moto's ``CodeSha256``) and, for a :class:`~cdktf_lambda.DependencyLayer`, the build
   metadata (lock file, runtime, architecture). :class:`Artifacts` scans the synth output directories it is given
-  (``CDKTF_LAMBDA_LOCAL_SYNTH_DIRS``) for them, keyed by that hash; the lock file is read relative to the project
-  of that synth output (the nearest directory above it with a ``cdktf.json``). A layer without such metadata runs
-  as it was deployed.
+  (:data:`~cdktf_lambda.settings.LOCAL_SYNTH_DIRS`) for them, keyed by that hash; the lock file is read relative to the
+  project of that synth output (the nearest directory above it with a ``cdktf.json``). A layer without such metadata
+  runs as it was deployed.
 """
 
 from __future__ import annotations

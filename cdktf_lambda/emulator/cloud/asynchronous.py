@@ -1,12 +1,12 @@
 """Asynchronous invocations (``InvocationType=Event``, schedules): run in the background, retried, then delivered.
 
 As Lambda does: the function's event invoke config gives ``MaximumRetryAttempts`` (default 2) and
-``MaximumEventAgeInSeconds`` (default 21600); retries wait ``CDKTF_LAMBDA_LOCAL_ASYNC_RETRY_DELAYS`` (AWS: about 1
-then 2 minutes). A success goes to the ``OnSuccess`` destination; after the last failure (``RetriesExhausted``, or
-``EventAgeExceeded``) the invocation record goes to the ``OnFailure`` destination and the original event to the
+``MaximumEventAgeInSeconds`` (default 21600); retries wait :data:`~cdktf_lambda.settings.LOCAL_ASYNC_RETRY_DELAYS` (AWS:
+about 1 then 2 minutes). A success goes to the ``OnSuccess`` destination; after the last failure (``RetriesExhausted``,
+or ``EventAgeExceeded``) the invocation record goes to the ``OnFailure`` destination and the original event to the
 function's dead-letter queue (``DeadLetterConfig``) with the ``RequestID``, ``ErrorCode`` and ``ErrorMessage``
-attributes. Destinations may be SQS queues, SNS topics, Lambda functions or EventBridge buses in moto.
-Not modelled: throttling (a reserved concurrency of 0 counts as a failed attempt), ``X-Amz-Client-Context``.
+attributes. Destinations may be SQS queues, SNS topics, Lambda functions or EventBridge buses in moto. Not modelled:
+throttling (a reserved concurrency of 0 counts as a failed attempt), ``X-Amz-Client-Context``.
 """
 
 from __future__ import annotations

@@ -43,10 +43,10 @@ class CloudConfig:
     tick
         Seconds between two looks at what is deployed (new APIs, mappings, schedules). Default: ``0.25``.
     enabled
-        False when ``CDKTF_LAMBDA_LOCAL_CLOUD=0``.
+        False when :data:`LOCAL_CLOUD=0 <cdktf_lambda.settings.LOCAL_CLOUD>`.
     runner
         ``"target"`` (default): each function on its own runtime when it can be had here; ``"host"``: on this
-        machine's Python (``CDKTF_LAMBDA_LOCAL_RUNNER=host``).
+        machine's Python (:data:`LOCAL_RUNNER=host <cdktf_lambda.settings.LOCAL_RUNNER>`).
     cache
         Where the local cloud keeps deployed zips, unpacked code and runtime packages. Default:
         ``<cache>/local-cloud``.

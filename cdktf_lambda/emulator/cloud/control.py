@@ -73,7 +73,8 @@ def install() -> str:
         def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
             path = environ.get("PATH_INFO", "")
             if not path.startswith(PREFIX):
-                return super().__call__(environ, start_response)
+                answer: Iterable[bytes] = super().__call__(environ, start_response)
+                return answer
             try:
                 method, query = environ.get("REQUEST_METHOD", "GET"), environ.get("QUERY_STRING", "")
                 status, body = local_endpoint(method, path, query)

@@ -33,14 +33,14 @@ def _header(headers: Any, name: str) -> str | None:
     if value is None:
         lowered = name.lower()
         value = next((v for k, v in dict(headers).items() if str(k).lower() == lowered), None)
-    return value
+    return None if value is None else str(value)
 
 
 def _client_error(status: int, error: str, message: str) -> Exception:
     from moto.awslambda.exceptions import LambdaClientError
 
-    exc = LambdaClientError(error, message)
-    exc.code = status
+    exc: Exception = LambdaClientError(error, message)
+    exc.code = status  # type: ignore[attr-defined]
     return exc
 
 

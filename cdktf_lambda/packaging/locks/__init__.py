@@ -69,7 +69,7 @@ def format_of(path: str | os.PathLike[str], lock_format: str | None = None) -> L
     if lock_format is not None:
         if lock_format not in LOCK_FORMATS:
             raise InvalidParameterError("lock_format", lock_format, "one of " + ", ".join(map(repr, LOCK_FORMATS)))
-        return lock_format  # type: ignore[return-value]
+        return lock_format
     name = Path(path).name
     by_name: dict[str, LockFormat] = {"Pipfile.lock": "pipfile", "uv.lock": "uv", "poetry.lock": "poetry"}
     if name in by_name:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
@@ -25,7 +26,7 @@ def _is_variable(node: object) -> bool:
     return type(node).__name__ == "Variable"
 
 
-def _fold(tree: list, extras: frozenset[str]) -> bool | str:
+def _fold(tree: list[Any], extras: frozenset[str]) -> bool | str:
     """Fold ``extra`` comparisons of packaging's parsed marker tree to constants; serialize what is left."""
     alternatives: list[list[bool | str]] = [[]]
     for item in tree:

@@ -39,7 +39,7 @@ _REFUSED_SOURCES = ("git", "directory", "file", "url")
 def _group_markers(entry: dict[str, Any], chosen: list[str], what: str) -> list[str | None]:
     raw = entry.get("markers")
     if isinstance(raw, dict):
-        table = {canonicalize_name(group): marker for group, marker in raw.items()}
+        table: dict[str, Any] = {canonicalize_name(group): marker for group, marker in raw.items()}
         return [normalize_marker(table.get(group), what) for group in chosen]
     return [normalize_marker(raw, what)] * len(chosen)
 

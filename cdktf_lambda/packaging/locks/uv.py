@@ -93,7 +93,9 @@ class _Walk:
         while self.pending:
             key, extra = node = self.pending.pop()
             entry = self.entries[key]
-            optional = {canonicalize_name(e): deps for e, deps in entry.get("optional-dependencies", {}).items()}
+            optional: dict[str, Any] = {
+                canonicalize_name(e): deps for e, deps in entry.get("optional-dependencies", {}).items()
+            }
             for dependency in optional.get(extra, []) if extra else entry.get("dependencies", []):
                 self.follow(dependency, self.conditions[node], key[0])
 
@@ -117,7 +119,9 @@ def _select(walk: _Walk, data: dict[str, Any], roots: list[Key], groups: Sequenc
     declared_extras = {canonicalize_name(e) for r in roots for e in walk.entries[r].get("optional-dependencies", {})}
     check_declared("extras", extras, declared_extras, f"an extra of {walk.shown}")
     manifest = data.get("manifest", {})
-    manifest_groups = {canonicalize_name(g): deps for g, deps in manifest.get("dependency-groups", {}).items()}
+    manifest_groups: dict[str, Any] = {
+        canonicalize_name(g): deps for g, deps in manifest.get("dependency-groups", {}).items()
+    }
     root_groups = {
         canonicalize_name(group): (root, dependencies)
         for root in roots
@@ -188,7 +192,7 @@ def read_uv_lock(
         marker = conditions.marker()
         version = normalize_version(entry.get("version"), what)
         packages.append(LockedPackage(key[0], version, tuple(sorted(hashes)), marker, not entry.get("wheels")))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if local - {key[0] for key in roots} or len(roots) > 1:
         notes = (f"{shown}: workspace members {', '.join(sorted(local))} are not installed into the layer "
                  "(their code belongs in the function's package)",)  # fmt: skip
