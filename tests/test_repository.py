@@ -72,3 +72,20 @@ def test_the_long_files_handed_out_first_exist():
     """tests/conftest.py orders the run by LONG_FILES: a renamed file would silently go back to the end."""
     assert [path for path in LONG_FILES if not (PROJECT_ROOT / path).is_file()] == []
     assert len(set(LONG_FILES)) == len(LONG_FILES)
+
+
+def test_no_room_of_the_library_holds_more_than_a_quarter_of_its_lines_or_twenty_modules():
+    """One room per product: a folder that outgrows this is several products again."""
+    library = PROJECT_ROOT / "cdktf_lambda"
+    lines = {path: len(path.read_text(encoding="utf-8").splitlines()) for path in library.rglob("*.py")}
+    total = sum(lines.values())
+    too_big = {}
+    for folder in sorted({path.parent for path in lines}):
+        own = [path for path in lines if path.parent == folder]
+        within = sum(count for path, count in lines.items() if folder in path.parents or path.parent == folder)
+        if len(own) > 20:
+            too_big[str(folder.relative_to(PROJECT_ROOT))] = f"{len(own)} modules of its own"
+        if folder != library and within > total / 4:
+            too_big[str(folder.relative_to(PROJECT_ROOT))] = f"{within} of {total} lines"
+    assert sum(count for path, count in lines.items() if path.parent == library) <= total / 4
+    assert too_big == {}

@@ -40,13 +40,14 @@ class LambdaPythonPackage(cdk.Construct):
     name
         Package name, used for the zip file name and, for layers, the package directory. Default: the directory name.
     kind
-        ``"function"`` (default): the directory's contents go to the zip root, and its handler is found by the
-        seed's convention (``__init__.py`` plus ``lambda_handler.py`` or ``<name>.py``).
-        ``"layer"``: the directory goes under ``python/<name>/`` so the code is importable from a Lambda layer.
+        ``"function"``: the directory's contents go to the zip root, and its handler is found by the seed's
+        convention (``__init__.py`` plus ``lambda_handler.py`` or ``<name>.py``). ``"layer"``: the directory goes
+        under ``python/<name>/`` so the code is importable from a Lambda layer. Default: ``"function"``.
     packaging_mode
-        ``"archive_file"`` (default, as the seeds do it): Terraform's ``data.archive_file`` builds the zip at plan
-        time; needs the hashicorp/archive provider. ``"synth"``: Python builds the zip deterministically during
-        synth and ships it with the synth output; ``zip_hash`` is then a literal. No archive provider needed.
+        ``"archive_file"`` (as the seeds do it): Terraform's ``data.archive_file`` builds the zip at plan time; needs
+        the hashicorp/archive provider. ``"synth"``: Python builds the zip deterministically during synth and ships
+        it with the synth output; ``zip_hash`` is then a literal. No archive provider needed.
+        Default: ``"archive_file"``.
     output_dir
         ``archive_file`` mode only: where Terraform writes the zip, relative to the stack directory
         ``cdktf.out/stacks/<stack>``, or absolute (written into the JSON relative to the stack directory).

@@ -41,7 +41,7 @@ class RuntimeCodeModules(cdk.Construct):
         Shared packages every function can import at run time, each shipped once as a layer
         (``python/<module>/``). Default: ``("practice_util",)``.
     packaging_mode
-        ``"archive_file"`` (default) or ``"synth"``; see :class:`LambdaPythonPackage`.
+        ``"archive_file"`` or ``"synth"``; see :class:`LambdaPythonPackage`. Default: ``"archive_file"``.
     name_prefix
         Prefix of the layer names: a layer is named ``<name_prefix><module with - for _>``. Default: ``""``.
     compatible_runtimes

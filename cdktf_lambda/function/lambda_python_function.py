@@ -60,6 +60,7 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
     package
         A :class:`PackageInfo` (e.g. ``RuntimeCodeModules(...).api_server``) in place of the two values above; its
         handler and layers are used as defaults, and a package stored on S3 deploys from ``s3_bucket``/``s3_key``.
+        Default: none.
     execution_role_arn
         ARN of the IAM role the function runs as. Required unless ``role`` is given.
     role

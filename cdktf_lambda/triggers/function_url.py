@@ -19,7 +19,7 @@ class FunctionUrl(cdk.Construct):
     function
         The function; the URL serves its alias when it has one (``qualifier``). Required.
     authorization_type
-        ``"AWS_IAM"`` (default: callers sign requests) or ``"NONE"`` (public).
+        ``"AWS_IAM"`` (callers sign requests) or ``"NONE"`` (public). Default: ``"AWS_IAM"``.
     cors
         CORS settings. Default: none.
 

@@ -1,0 +1,112 @@
+"""One fact in one place: each public construct's keywords, their documentation and their defaults agree, and the
+README's option tables name only keywords that exist (the API reference is generated from the same docstrings)."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any
+
+import pytest
+
+import cdktf_lambda
+from cdktf_lambda.function.options import FunctionOptions
+from tests.conftest import PROJECT_ROOT
+
+#: Keywords every construct takes positionally and never documents.
+POSITIONAL = {"self", "scope", "id_"}
+#: The public classes with keywords, documented in a NumPy "Parameters" section (theirs, or a base class's when they
+#: take the same keywords, as LambdaFastapiServer does).
+DOCUMENTED = [
+    name
+    for name in cdktf_lambda.__all__
+    if name[0].isupper()
+    and inspect.isclass(value := getattr(cdktf_lambda, name))
+    and not issubclass(value, BaseException)
+    and any("Parameters\n" in (base.__doc__ or "") for base in value.__mro__)
+]
+
+
+def documented_parameters(cls: type) -> dict[str, str]:
+    """``{keyword: its documentation}`` from the class docstring (``a, b`` entries document both), or from the first
+    base class that documents them."""
+    owner = next(base for base in cls.__mro__ if "Parameters\n" in (base.__doc__ or ""))
+    doc = inspect.cleandoc(owner.__doc__ or "")
+    section = doc.split("Parameters\n----------\n", 1)[1]
+    section = re.split(r"\n\n[A-Z][a-z ]+\n-+\n", section, maxsplit=1)[0]
+    entries: dict[str, str] = {}
+    for match in re.finditer(r"^(\S[^\n]*)\n((?:    [^\n]*\n?|\n)+)", section, re.M):
+        for name in match.group(1).split(","):
+            entries[name.strip()] = " ".join(match.group(2).split())
+    return {name: text for name, text in entries.items() if name not in POSITIONAL}
+
+
+def keywords(cls: type) -> dict[str, inspect.Parameter]:
+    return {
+        name: parameter
+        for name, parameter in inspect.signature(cls.__init__).parameters.items()
+        if name not in POSITIONAL and parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    }
+
+
+def owner_of(cls: type, keyword: str) -> type:
+    """The class whose ``__init__`` sets ``keyword``'s default (a subclass may only change a class attribute)."""
+    return next(base for base in cls.__mro__ if "__init__" in vars(base) and keyword in keywords(base))
+
+
+def _shown(default: Any) -> str | None:
+    """How a literal default reads in a docstring (``128``, ``"python3.13"``, ``False``), or None if not literal."""
+    if isinstance(default, bool | int | float):
+        return f"``{default!r}``"
+    if isinstance(default, str):
+        return f'``"{default}"``'
+    return None
+
+
+def test_the_public_classes_with_keywords_are_found():
+    assert {"LambdaPythonFunction", "LambdaFastapiServer", "RuntimeCodeModules", "HttpApi", "S3Artifacts"} <= set(
+        DOCUMENTED
+    )
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_every_keyword_is_documented_with_its_default_or_as_required(name):
+    cls = getattr(cdktf_lambda, name)
+    documented = documented_parameters(cls)
+    signature = keywords(cls)
+    assert sorted(set(signature) - set(documented)) == [], f"{name}: keywords without documentation"
+    assert sorted(set(documented) - set(signature)) == [], f"{name}: documentation of keywords that do not exist"
+    for keyword, parameter in signature.items():
+        text = documented[keyword]
+        if parameter.default is inspect.Parameter.empty:
+            assert "Required" in text or "required" in text, f"{name}.{keyword}: required, but not said so"
+            continue
+        if parameter.default is None and "Required unless" in text:  # one of two ways to give a required value
+            continue
+        assert "Default" in text, f"{name}.{keyword}: its default is not documented"
+        shown = _shown(parameter.default)
+        if shown is not None and owner_of(cls, keyword) is cls:
+            assert shown in text.split("Default", 1)[1], f"{name}.{keyword}: default {shown} not in {text!r}"
+
+
+def test_every_production_option_is_a_keyword_of_the_function_and_has_its_default():
+    signature = keywords(cdktf_lambda.LambdaPythonFunction)
+    for field in FunctionOptions.__dataclass_fields__.values():
+        assert field.name in signature, field.name
+        assert signature[field.name].default == field.default, field.name
+
+
+def test_the_readme_option_tables_name_only_keywords_that_exist():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    tables = {
+        "### Production options of a function": cdktf_lambda.LambdaPythonFunction,
+        "*lambda_fastapi_server* →": cdktf_lambda.LambdaFastapiServer,
+        "*runtime_code_modules* →": cdktf_lambda.RuntimeCodeModules,
+        "*Schedule* →": cdktf_lambda.Schedule,
+    }
+    for heading, cls in tables.items():
+        section = readme.split(heading, 1)[1]
+        table = "\n".join(line for line in section.split("\n\n| ", 1)[1].split("\n\n", 1)[0].splitlines())
+        named = set(re.findall(r"`([a-z_0-9]+)=", table))
+        assert named, heading
+        assert sorted(named - set(keywords(cls))) == [], heading
