@@ -23,8 +23,10 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
+
+from cdktf_lambda.emulator.cloud.types import HttpApiEvent
 
 __all__ = [
     "HttpResponse",
@@ -87,8 +89,8 @@ def http_event(
     path_parameters: Mapping[str, str] | None = None,
     stage_variables: Mapping[str, str] | None = None,
     now: float | None = None,
-) -> dict[str, Any]:
-    """The payload 2.0 event of one request (see the module docstring)."""
+) -> HttpApiEvent:
+    """The payload 2.0 event of one request (see the module docstring), its keys in API Gateway's order."""
     now = time.time() if now is None else now
     joined: dict[str, str] = {}
     cookies: list[str] = []
@@ -140,7 +142,7 @@ def http_event(
         event["isBase64Encoded"] = not text
     else:
         event["isBase64Encoded"] = False
-    return event
+    return cast(HttpApiEvent, event)
 
 
 def map_response(response: Any) -> HttpResponse:

@@ -16,13 +16,15 @@ import base64
 import json
 from typing import Any
 
+from cdktf_lambda.emulator.cloud.types import SqsMessageAttribute, SqsRecord
+
 __all__ = ["batch_failures", "sqs_record"]
 
 
-def _message_attributes(message: Any) -> dict[str, dict[str, Any]]:
+def _message_attributes(message: Any) -> dict[str, SqsMessageAttribute]:
     result = {}
     for name, value in (message.message_attributes or {}).items():
-        attribute: dict[str, Any] = {
+        attribute: SqsMessageAttribute = {
             "stringListValues": value.get("StringListValues", []),
             "binaryListValues": value.get("BinaryListValues", []),
             "dataType": value.get("DataType"),
@@ -36,7 +38,7 @@ def _message_attributes(message: Any) -> dict[str, dict[str, Any]]:
     return result
 
 
-def sqs_record(message: Any, queue: Any, region: str) -> dict[str, Any]:
+def sqs_record(message: Any, queue: Any, region: str) -> SqsRecord:
     """The event record of one received moto ``Message`` of ``queue``."""
     attributes = {
         "ApproximateReceiveCount": str(message.approximate_receive_count),
@@ -51,7 +53,7 @@ def sqs_record(message: Any, queue: Any, region: str) -> dict[str, Any]:
         attributes["SequenceNumber"] = str(message.sequence_number)
         attributes["MessageGroupId"] = str(message.group_id)
         attributes["MessageDeduplicationId"] = str(message.deduplication_id)
-    record = {
+    record: SqsRecord = {
         "messageId": message.id,
         "receiptHandle": message.receipt_handle,
         "body": message.body,
