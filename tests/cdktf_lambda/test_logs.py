@@ -1,14 +1,53 @@
 """Library code reports through :mod:`logging`, one logger per room (:mod:`cdktf_lambda.logs`): the notes reach the
-user when nobody configured logging, once, on the progress stream; a command of ours sends them where it wants."""
+user when nobody configured logging (a ``cdktf synth`` of a user's app), once, on the progress stream; a command of
+ours sends them where it wants."""
 
 from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
 from cdktf_lambda.logs import logging_to, room_logger
+from cdktf_lambda.progress import CLI_ENV
+from tests.conftest import PROJECT_ROOT
+
+#: A synth-time note as a user's app gets it: a zip built without bytecode, its interpreter missing.
+NOTE_SCRIPT = """
+import sys
+from cdktf_lambda.errors import ProvisionError
+from cdktf_lambda.packaging.bytecode import bytecode_for, set_compiler_lookup
+
+def lookup(runtime):
+    raise ProvisionError(f"no {runtime} here")
+
+if "configured" in sys.argv:
+    import logging
+    logging.basicConfig(format="app %(levelname)s %(name)s: %(message)s")
+set_compiler_lookup(lookup)
+assert bytecode_for(["python3.13"]) is None
+print("synthesized")
+"""
+NOTE = "zips are built without python3.13 bytecode: no python3.13 here"
+
+
+def run_app(*args: str, under_cli: bool = False) -> subprocess.CompletedProcess[str]:
+    """:data:`NOTE_SCRIPT` in a fresh process (as ``cdktf synth`` runs the app when ``under_cli``)."""
+    env = {key: value for key, value in os.environ.items() if key != CLI_ENV}
+    if under_cli:
+        env[CLI_ENV] = "true"
+    return subprocess.run(
+        [sys.executable, "-c", NOTE_SCRIPT, *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize(
@@ -24,6 +63,25 @@ from cdktf_lambda.logs import logging_to, room_logger
 )
 def test_each_module_reports_through_the_logger_of_its_room(module: str, logger: str) -> None:
     assert room_logger(module).name == logger
+
+
+def test_unconfigured_a_synth_note_goes_to_stderr_once() -> None:
+    result = run_app()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"cdktf-lambda: note: {NOTE}\n"
+    assert result.stdout == "synthesized\n"
+
+
+def test_under_the_cdktf_cli_the_note_goes_to_stdout_so_it_is_not_shown_as_an_error() -> None:
+    result = run_app(under_cli=True)
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout, result.stderr) == (f"cdktf-lambda: note: {NOTE}\nsynthesized\n", "")
+
+
+def test_an_app_that_configured_logging_gets_the_note_once_through_its_own_handler() -> None:
+    result = run_app("configured")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"app WARNING cdktf_lambda.packaging: {NOTE}\n"
 
 
 def test_the_default_handler_writes_information_and_warnings_but_no_debug(
