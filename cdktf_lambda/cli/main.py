@@ -45,11 +45,14 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdktf_lambda import __version__
 from cdktf_lambda.errors import CdktfLambdaError, ProvisionError
 from cdktf_lambda.logs import logging_to
+
+if TYPE_CHECKING:
+    from cdktf_lambda.deploy.local import Outcome
 
 __all__ = ["main"]
 
@@ -202,13 +205,16 @@ def _local(args: argparse.Namespace) -> int:
     from cdktf_lambda.emulator.server import MotoServerError
 
     try:
-        return _local_command(args)
+        outcome = _local_command(args)
+        for line in outcome.lines:  # `logs --follow`: as they come
+            print(line, flush=True)
+        return outcome.status
     except (MotoServerError, ValueError) as exc:  # ValueError: also every CdktfLambdaError
         print(f"cdktf-lambda: {exc}", file=sys.stderr)
         return 2
 
 
-def _local_command(args: argparse.Namespace) -> int:
+def _local_command(args: argparse.Namespace) -> Outcome:
     from cdktf_lambda.deploy import local as deploy
     from cdktf_lambda.deploy import status as commands
     from cdktf_lambda.deploy.workspace import Workspace
@@ -218,7 +224,7 @@ def _local_command(args: argparse.Namespace) -> int:
     if action == "up":
         return deploy.up(workspace, stacks=args.stacks or ["*"], port=args.port, deploy=not args.no_deploy)
     if action == "down":
-        return deploy.down(workspace, stacks=args.stacks or ["*"])
+        return deploy.Outcome(deploy.down(workspace, stacks=args.stacks or ["*"]))
     if action == "status":
         return commands.status(workspace, as_json=args.json)
     if action == "logs":
