@@ -1,9 +1,10 @@
 """Library code reports through :mod:`logging`, one logger per room (:mod:`cdktf_lambda.logs`): the notes reach the
 user when nobody configured logging (a ``cdktf synth`` of a user's app), once, on the progress stream; a command of
-ours sends them where it wants."""
+ours sends them where it wants; and no library module prints."""
 
 from __future__ import annotations
 
+import ast
 import io
 import logging
 import os
@@ -15,6 +16,8 @@ import pytest
 from cdktf_lambda.logs import logging_to, room_logger
 from cdktf_lambda.progress import CLI_ENV
 from tests.conftest import PROJECT_ROOT
+
+LIBRARY = PROJECT_ROOT / "cdktf_lambda"
 
 #: A synth-time note as a user's app gets it: a zip built without bytecode, its interpreter missing.
 NOTE_SCRIPT = """
@@ -124,3 +127,19 @@ def test_logging_to_a_stream_replaces_the_default_handler_for_the_block() -> Non
         "cdktf-lambda: error: shown\n"
     )
     assert (list(root.handlers), root.level) == before
+
+
+def _prints(path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+    ]
+
+
+def test_no_library_module_prints_only_the_cli_writes_to_the_terminal() -> None:
+    modules = [path for path in sorted(LIBRARY.rglob("*.py")) if "cli" not in path.relative_to(LIBRARY).parts[:1]]
+    assert len(modules) > 100
+    printing = {str(path.relative_to(PROJECT_ROOT)): lines for path in modules if (lines := _prints(path))}
+    assert printing == {}
