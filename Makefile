@@ -80,7 +80,7 @@ flavors/cdktn/node_modules/.installed: flavors/cdktn/package-lock.json $(VENV)/.
 # Points Terraform at an offline provider mirror when the machine has one; otherwise an empty config (providers
 # are then downloaded from the registry as usual).
 .terraform.d/cli.tfrc: $(VENV)/.synced
-	@$(PY) -m cdktf_lambda.deploy.mirror write-config $@ >/dev/null 2>&1 \
+	@$(PY) -m cdktf_lambda.cli.mirror write-config $@ >/dev/null 2>&1 \
 	  || { mkdir -p $(@D); : > $@; echo "== no offline provider mirror found: Terraform will use the registry"; }
 
 setup: $(VENV)/.synced node_modules/.installed .terraform.d/cli.tfrc $(FLAVOR_SETUP) ## install Python packages, node 22, the CLI, Terraform CLI config (FLAVOR=cdktn adds CDK Terrain)

@@ -26,20 +26,21 @@ def progress_stream() -> IO[str]:
 class ProgressLine:
     """One line for one step: ``<message>... done: <result>`` or ``<message>... failed``.
 
-    On a terminal the line is written in two parts (the step takes seconds); to a pipe (the CLI logs each chunk as a
-    line of its own, CI logs) it is written once, complete.
+    It goes to :func:`progress_stream` (the stream of that moment). On a terminal the line is written in two parts
+    (the step takes seconds); to a pipe (the CLI logs each chunk as a line of its own, CI logs) it is written once,
+    complete.
     """
 
-    def __init__(self, message: str, log: IO[str] | None = None) -> None:
+    def __init__(self, message: str) -> None:
         self.message = f"cdktf-lambda: {message}... "
-        self.log = log if log is not None else progress_stream()
-        self.interactive = self.log.isatty()
+        self.stream = progress_stream()
+        self.interactive = self.stream.isatty()
         if self.interactive:
             self._write(self.message)
 
     def _write(self, text: str) -> None:
-        self.log.write(text)
-        self.log.flush()
+        self.stream.write(text)
+        self.stream.flush()
 
     def done(self, result: str) -> None:
         self._write(("" if self.interactive else self.message) + f"done: {result}\n")

@@ -6,7 +6,7 @@ value that is not allowed raises :class:`~cdktf_lambda.errors.InvalidParameterEr
 allowed. Two variables are read by the node loaders of :mod:`cdktf_lambda._fast_import` (``reader="node"``): they are
 listed here so that this module stays the one list.
 
-``python -m cdktf_lambda.settings`` prints the table the README carries (``tests/test_settings.py`` compares them).
+:func:`markdown_table` is the table of them all, in Markdown (``python -m devtools.settings_table`` prints it).
 
 Examples
 --------
@@ -231,7 +231,3 @@ def markdown_table() -> str:
     rows = ["| variable | what | default |", "| --- | --- | --- |"]
     rows += [f"| `{s.name}` | {s.description} | {_default_text(s)} |" for s in SETTINGS.values()]
     return "\n".join(rows) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover - prints the README table
-    print(markdown_table(), end="")

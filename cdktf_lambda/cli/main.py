@@ -29,6 +29,11 @@ Examples
     cdktf-lambda serve --reload --port 8000
     cdktf-lambda local up && curl "$(cdktf-lambda local status --json | jq -r '.http_apis[]')"
 
+Output: what a command answers (invoke's JSON response, ``local status --json``, ``runtime list`` ...) goes to
+stdout; notes, progress lines and errors to stderr, as ``cdktf-lambda: <message>`` (:mod:`cdktf_lambda.logs`). The
+global options ``-v``/``--verbose`` (debug records too, each with its logger's name) and ``-q``/``--quiet``
+(warnings and errors only) choose which notes are shown.
+
 Nothing here loads jsii: the command starts in a fraction of a second.
 """
 
@@ -36,13 +41,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdktf_lambda import __version__
-from cdktf_lambda.errors import CdktfLambdaError
+from cdktf_lambda.errors import CdktfLambdaError, ProvisionError
+from cdktf_lambda.logs import logging_to
+
+if TYPE_CHECKING:
+    from cdktf_lambda.deploy.local import Outcome
 
 __all__ = ["main"]
 
@@ -50,6 +60,9 @@ __all__ = ["main"]
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cdktf-lambda", description="Run the synthesized functions locally.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="show debug notes, with the logger's name")
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="show only warnings and errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
@@ -133,6 +146,8 @@ def _invoke(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         prefer="host" if args.host else "target",
     )
+    sys.stderr.write(result.logs)  # the function's own output
+    sys.stderr.flush()
     if result.ok:
         print(json.dumps(result.response, indent=2))
         return 0
@@ -164,32 +179,42 @@ def _serve(args: argparse.Namespace) -> int:
 def _doctor(args: argparse.Namespace) -> int:
     from cdktf_lambda.tools.doctor import doctor
 
-    problems = doctor(args.stack, outdir=Path(args.outdir), import_handlers=not args.no_import, log=sys.stderr)
+    problems = doctor(args.stack, outdir=Path(args.outdir), import_handlers=not args.no_import)
     for problem in problems:
         print(problem)
     return 1 if problems else 0
 
 
 def _runtime(args: argparse.Namespace) -> int:
-    from cdktf_lambda.runtime.install import install_runtimes, list_runtimes
+    from cdktf_lambda.runtime.install import install_runtime, list_runtimes
 
     if args.runtime_command == "list":
         print(list_runtimes())
         return 0
-    return install_runtimes(args.runtimes, log=sys.stdout)
+    status = 0
+    for runtime in args.runtimes:  # each: one line saying what it runs on and how long it took, or why not
+        try:
+            print(install_runtime(runtime), flush=True)
+        except ProvisionError as exc:
+            print(f"cdktf-lambda: {exc}", file=sys.stderr, flush=True)
+            status = 1
+    return status
 
 
 def _local(args: argparse.Namespace) -> int:
     from cdktf_lambda.emulator.server import MotoServerError
 
     try:
-        return _local_command(args)
+        outcome = _local_command(args)
+        for line in outcome.lines:  # `logs --follow`: as they come
+            print(line, flush=True)
+        return outcome.status
     except (MotoServerError, ValueError) as exc:  # ValueError: also every CdktfLambdaError
         print(f"cdktf-lambda: {exc}", file=sys.stderr)
         return 2
 
 
-def _local_command(args: argparse.Namespace) -> int:
+def _local_command(args: argparse.Namespace) -> Outcome:
     from cdktf_lambda.deploy import local as deploy
     from cdktf_lambda.deploy import status as commands
     from cdktf_lambda.deploy.workspace import Workspace
@@ -199,7 +224,7 @@ def _local_command(args: argparse.Namespace) -> int:
     if action == "up":
         return deploy.up(workspace, stacks=args.stacks or ["*"], port=args.port, deploy=not args.no_deploy)
     if action == "down":
-        return deploy.down(workspace, stacks=args.stacks or ["*"])
+        return deploy.Outcome(deploy.down(workspace, stacks=args.stacks or ["*"]))
     if action == "status":
         return commands.status(workspace, as_json=args.json)
     if action == "logs":
@@ -215,8 +240,10 @@ COMMANDS = {"invoke": _invoke, "doctor": _doctor, "runtime": _runtime, "serve": 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (1 when the function failed, 2 for bad input)."""
     args = _parser().parse_args(argv)
-    try:
-        return COMMANDS[args.command](args)
-    except CdktfLambdaError as exc:
-        print(f"cdktf-lambda: {exc}", file=sys.stderr)
-        return 2
+    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    with logging_to(sys.stderr, level, verbose=args.verbose):
+        try:
+            return COMMANDS[args.command](args)
+        except CdktfLambdaError as exc:
+            print(f"cdktf-lambda: {exc}", file=sys.stderr)
+            return 2

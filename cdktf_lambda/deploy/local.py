@@ -3,8 +3,9 @@
 ``up`` writes the Terraform CLI config, starts the local cloud (a moto server on a free 127.0.0.1 port, with
 :mod:`cdktf_lambda.emulator.cloud`) unless it already runs, runs ``cdktf deploy '*' --auto-approve
 --skip-provider-lock`` with every AWS call pointed at it, makes every function ready to run (zips, dependency layers
-for the local runtime), and prints the stack outputs and the local URLs. The server keeps running. ``down`` runs
-``cdktf destroy``, checks that nothing is left in moto, and stops the server by its PID. Files: see
+for the local runtime), and ends with the stack outputs and the local URLs (its :class:`Outcome`, which the CLI
+prints). The server keeps running. ``down`` runs ``cdktf destroy``, checks that nothing is left in moto, and stops
+the server by its PID. What they do on the way is logged (the ``cdktf_lambda.deploy`` logger). Files: see
 :mod:`.workspace`.
 
 The CLI: :data:`~cdktf_lambda.settings.CDKTF_CLI` (e.g. a ``cdktn`` binary), else the project's
@@ -21,22 +22,35 @@ import signal
 import subprocess
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from cdktf_lambda import settings
 from cdktf_lambda.deploy.workspace import Workspace
 from cdktf_lambda.emulator import contents as inventory
 from cdktf_lambda.emulator import server as moto
 from cdktf_lambda.errors import DeployError
+from cdktf_lambda.logs import room_logger
 
-__all__ = ["DeployError", "cdktf_cli", "down", "local_api", "up"]
+__all__ = ["DeployError", "Outcome", "cdktf_cli", "down", "local_api", "up"]
+
+log = room_logger(__name__)
 
 #: Names the CDK for Terraform CLI to run (a path, or a command on PATH).
 #: All stacks of the app (a glob ``cdktf`` matches against stack names).
 ALL_STACKS = "*"
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a ``local`` command ended: its exit status, and the lines of its result (what the CLI prints on stdout;
+    a generator for ``logs --follow``). What it did on the way, and why it failed, is logged."""
+
+    status: int
+    lines: Iterable[str] = ()
 
 
 def cdktf_cli(project_dir: Path, env: Mapping[str, str] | None = None) -> list[str]:
@@ -61,7 +75,7 @@ def run_cdktf(args: Sequence[str], workspace: Workspace, env: Mapping[str, str],
     """``cdktf <args>`` in the project directory; :class:`DeployError` when it fails."""
     command = [*cdktf_cli(workspace.project_dir, env), *args]
     shown = shlex.join([Path(command[0]).name, *command[1:]])
-    print(f"$ {shown}", flush=True)
+    log.info("$ %s", shown)
     proc = subprocess.Popen(command, cwd=workspace.project_dir, env=dict(env), stdin=subprocess.DEVNULL)
     try:
         returncode = proc.wait(timeout=timeout)
@@ -121,25 +135,21 @@ def up(
     stacks: Sequence[str] = (ALL_STACKS,),
     port: int | None = None,
     deploy: bool = True,
-    out: IO[str] | None = None,
-) -> int:
-    """Start the local cloud and deploy into it (see the module docstring); the exit status."""
-
-    def say(text: str) -> None:
-        print(text, file=out, flush=True)
-
+) -> Outcome:
+    """Start the local cloud and deploy into it (see the module docstring); the outputs, local URLs and hints."""
     note = workspace.write_cli_config()
     if note:
-        say(f"note: {note}")
+        log.warning("%s", note)
     server, started = workspace.start_server(port=port)
-    say(f"local cloud {'started' if started else 'already running'}: {server.endpoint_url} (pid {server.pid})")
+    log.info(
+        "local cloud %s: %s (pid %d)", "started" if started else "already running", server.endpoint_url, server.pid
+    )
     if started:
         stale = workspace.forget_state()
         if stale:
-            say(f"removed the state of an earlier server: {', '.join(path.name for path in stale)}")
+            log.info("removed the state of an earlier server: %s", ", ".join(path.name for path in stale))
     if not deploy:
-        say(_hints(server))
-        return 0
+        return Outcome(0, [_hints(server)])
     workspace.outputs_file.unlink(missing_ok=True)
     args = ["deploy", *stacks, "--auto-approve", "--skip-provider-lock"]  # `providers lock` ignores the mirror
     args += ["--output", str(workspace.outdir), "--outputs-file", str(workspace.outputs_file)]
@@ -147,31 +157,31 @@ def up(
         run_cdktf(args, workspace, workspace.env(server))
         outputs = json.loads(workspace.outputs_file.read_text())
     except (DeployError, OSError, ValueError) as exc:
-        say(f"error: {exc}\n{_hints(server)}")
-        return 1
-    say("preparing the functions (dependency layers for the local runtime) ...")
+        log.error("%s", exc)
+        return Outcome(1, [_hints(server)])
+    log.info("preparing the functions (dependency layers for the local runtime) ...")
     prepared = local_api(server, "prepare", method="POST")
     for name, error in (prepared.get("errors") or {}).items():
-        say(f"warning: {name} cannot run locally: {error}")
-    say(f"\nOutputs (also in {workspace.outputs_file}):\n{format_outputs(outputs)}")
-    say(f"\nLocal endpoints:\n{format_endpoints(local_api(server, 'endpoints'))}\n\n{_hints(server)}")
-    return 0
+        log.warning("%s cannot run locally: %s", name, error)
+    return Outcome(
+        0,
+        [
+            f"\nOutputs (also in {workspace.outputs_file}):\n{format_outputs(outputs)}",
+            f"\nLocal endpoints:\n{format_endpoints(local_api(server, 'endpoints'))}\n\n{_hints(server)}",
+        ],
+    )
 
 
-def down(workspace: Workspace, *, stacks: Sequence[str] = (ALL_STACKS,), out: IO[str] | None = None) -> int:
-    """``cdktf destroy``, check nothing is left, stop the server by PID; the exit status."""
-
-    def say(text: str) -> None:
-        print(text, file=out, flush=True)
-
+def down(workspace: Workspace, *, stacks: Sequence[str] = (ALL_STACKS,)) -> int:
+    """``cdktf destroy``, check nothing is left, stop the server by PID (each step logged); the exit status."""
     server = workspace.server()
     if server is None:
         workspace.stop_server()  # clears a stale record
         removed = workspace.forget_state()
-        say(
-            "the local cloud is not running: nothing to destroy"
-            + (f" (removed {len(removed)} state files)" if removed else "")
-        )
+        for path in removed:
+            log.debug("removed %s", path)
+        removed_text = f" (removed {len(removed)} state files)" if removed else ""
+        log.info("the local cloud is not running: nothing to destroy%s", removed_text)
         return 0
     status = 0
     try:
@@ -184,13 +194,13 @@ def down(workspace: Workspace, *, stacks: Sequence[str] = (ALL_STACKS,), out: IO
             )
         remaining = inventory.leftovers(server.endpoint_url)
         if remaining:
-            say(f"error: resources left in the local cloud:\n{json.dumps(remaining, indent=2)}")
+            log.error("resources left in the local cloud:\n%s", json.dumps(remaining, indent=2))
             status = 1
     except DeployError as exc:
-        say(f"error: {exc} (the server is stopped anyway: it keeps nothing once stopped)")
+        log.error("%s (the server is stopped anyway: it keeps nothing once stopped)", exc)
         status = 1
     finally:
         stopped = workspace.stop_server()
         workspace.forget_state()
-    say(f"local cloud {'stopped' if stopped else 'was not running'} (pid {server.pid})")
+    log.info("local cloud %s (pid %d)", "stopped" if stopped else "was not running", server.pid)
     return status

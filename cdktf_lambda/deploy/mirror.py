@@ -7,10 +7,7 @@ builds the environment of a ``terraform``/``cdktf``/boto3 subprocess that points
 at a local AWS emulator (:func:`terraform_env`). Running terraform is :mod:`cdktf_lambda.deploy.terraform`.
 Nothing here changes ``os.environ``.
 
-Command line (the Makefile's ``.terraform.d/cli.tfrc`` rule)::
-
-    python -m cdktf_lambda.deploy.mirror write-config [DEST]   # default .terraform.d/cli.tfrc
-    python -m cdktf_lambda.deploy.mirror find-mirror
+Command line (the Makefile's ``.terraform.d/cli.tfrc`` rule): :mod:`cdktf_lambda.cli.mirror`.
 
 Examples
 --------
@@ -24,7 +21,6 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -342,35 +338,3 @@ def env_delta(env: Mapping[str, str], base_env: Mapping[str, str] | None = None)
         if k not in env:
             delta[k] = None
     return dict(sorted(delta.items()))
-
-
-# ------------------------------------------------------------------------------ CLI
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m cdktf_lambda.deploy.mirror write-config [DEST] | find-mirror``; returns the exit status.
-
-    Exit status 2, with the searched places on stderr, when no provider mirror is found.
-    """
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m cdktf_lambda.deploy.mirror")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_write = sub.add_parser("write-config", help="write the Terraform CLI config (provider mirror)")
-    p_write.add_argument("dest", nargs="?", type=Path, default=Path(".terraform.d/cli.tfrc"))
-    sub.add_parser("find-mirror", help="print the provider mirror directory and its aws versions")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "write-config":
-            print(write_cli_config(args.dest))
-        else:
-            mirror = find_provider_mirror()
-            print(f"{mirror}\t{DEFAULT_PROVIDER} {' '.join(provider_versions(mirror))}")
-    except ProviderMirrorNotFound as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,5 +1,8 @@
 """``cdktf-lambda local status | logs | fire | env``: look at and drive a running local cloud (no jsii, no node).
 
+Each command returns an :class:`~cdktf_lambda.deploy.local.Outcome`: the exit status and the lines the CLI prints
+(``logs --follow``: a generator that does not end). Why a command failed is logged (``cdktf_lambda.deploy``).
+
 ``status --json`` prints ``{"running", "project_dir", "endpoint_url", "pid", "log_path", "http_apis": {name: url},
 "function_urls": {name: url}, "outputs": {stack: {name: value}}, "schedules": [...], "invocations": {...}}``
 (exit status 3 when the local cloud is not running).
@@ -9,25 +12,26 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 import time
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import Any
 
-from cdktf_lambda.deploy.local import format_endpoints, format_outputs, local_api
+from cdktf_lambda.deploy.local import Outcome, format_endpoints, format_outputs, local_api
 from cdktf_lambda.deploy.mirror import env_delta
 from cdktf_lambda.deploy.workspace import Workspace
-from cdktf_lambda.emulator.server import MotoServer, aws_client
+from cdktf_lambda.emulator.server import aws_client
+from cdktf_lambda.logs import room_logger
 
-__all__ = ["env", "fire", "logs", "resolve_function", "status", "status_info"]
+__all__ = ["env", "fire", "logs", "resolve_function", "status", "status_info", "status_text"]
+
+log = room_logger(__name__)
 
 NOT_RUNNING = 3
 
 
-def _running(workspace: Workspace, out: IO[str]) -> MotoServer | None:
-    server = workspace.server()
-    if server is None:
-        print(f"the local cloud of {workspace.project_dir} is not running: `cdktf-lambda local up` starts it", file=out)
-    return server
+def _not_running(workspace: Workspace) -> Outcome:
+    log.error("the local cloud of %s is not running: `cdktf-lambda local up` starts it", workspace.project_dir)
+    return Outcome(NOT_RUNNING)
 
 
 def status_info(workspace: Workspace) -> dict[str, Any]:
@@ -55,26 +59,29 @@ def status_info(workspace: Workspace) -> dict[str, Any]:
     return info
 
 
-def status(workspace: Workspace, *, as_json: bool = False, out: IO[str] | None = None) -> int:
-    out = out or sys.stdout
-    info = status_info(workspace)
-    if as_json:
-        print(json.dumps(info, indent=2), file=out)
-        return 0 if info["running"] else NOT_RUNNING
-    if not info["running"]:
-        _running(workspace, out)
-        return NOT_RUNNING
-    print(f"local cloud: running at {info['endpoint_url']} (pid {info['pid']}, log {info['log_path']})", file=out)
-    print(f"\nLocal endpoints:\n{format_endpoints(info)}", file=out)
+def status_text(info: dict[str, Any]) -> str:
+    """What ``status`` prints for a running local cloud's :func:`status_info`."""
+    lines = [f"local cloud: running at {info['endpoint_url']} (pid {info['pid']}, log {info['log_path']})"]
+    lines.append(f"\nLocal endpoints:\n{format_endpoints(info)}")
     if info["schedules"]:
-        print("\nSchedules:", file=out)
+        lines.append("\nSchedules:")
         for item in info["schedules"]:
             state = f"next {item['next']}" if item["enabled"] else "disabled"
-            print(f"  {item['name']}  {item['expression']}  {state}", file=out)
-    print(f"\nFunctions: {', '.join(info['functions']) or '(none)'}; invocations: {info['invocations']}", file=out)
+            lines.append(f"  {item['name']}  {item['expression']}  {state}")
+    lines.append(f"\nFunctions: {', '.join(info['functions']) or '(none)'}; invocations: {info['invocations']}")
     if info["outputs"]:
-        print(f"\nOutputs:\n{format_outputs(info['outputs'])}", file=out)
-    return 0
+        lines.append(f"\nOutputs:\n{format_outputs(info['outputs'])}")
+    return "\n".join(lines)
+
+
+def status(workspace: Workspace, *, as_json: bool = False) -> Outcome:
+    """What runs where (``as_json``: :func:`status_info` as JSON, also when the local cloud is not running)."""
+    info = status_info(workspace)
+    if as_json:
+        return Outcome(0 if info["running"] else NOT_RUNNING, [json.dumps(info, indent=2)])
+    if not info["running"]:
+        return _not_running(workspace)
+    return Outcome(0, [status_text(info)])
 
 
 def resolve_function(name: str, names: list[str]) -> str:
@@ -106,29 +113,25 @@ def _since(text: str | None) -> int | None:
     return int((time.time() - int(amount) * units[unit]) * 1000)
 
 
-def logs(
-    workspace: Workspace,
-    function: str,
-    *,
-    follow: bool = False,
-    since: str | None = None,
-    out: IO[str] | None = None,
-) -> int:
-    """Print the function's CloudWatch log in the local cloud (``follow``: keep printing new lines)."""
-    out = out or sys.stdout
-    server = _running(workspace, out)
+def logs(workspace: Workspace, function: str, *, follow: bool = False, since: str | None = None) -> Outcome:
+    """The function's CloudWatch log in the local cloud, line by line (``follow``: then each new line, endlessly)."""
+    server = workspace.server()
     if server is None:
-        return NOT_RUNNING
+        return _not_running(workspace)
     lam, cloudwatch = aws_client("lambda", server.endpoint_url), aws_client("logs", server.endpoint_url)
     names = [fn["FunctionName"] for page in lam.get_paginator("list_functions").paginate() for fn in page["Functions"]]
     try:
         name = resolve_function(function, names)
     except LookupError as exc:
-        print(f"cdktf-lambda: {exc}", file=sys.stderr)
-        return 2
+        log.error("%s", exc)
+        return Outcome(2)
     config = lam.get_function_configuration(FunctionName=name)
     group = (config.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{name}"
-    start, seen = _since(since), set()
+    return Outcome(0, _log_lines(cloudwatch, group, _since(since), follow))
+
+
+def _log_lines(cloudwatch: Any, group: str, start: int | None, follow: bool) -> Iterator[str]:
+    seen = set()
     while True:
         kwargs: dict[str, Any] = {"logGroupName": group, **({"startTime": start} if start else {})}
         try:
@@ -141,25 +144,25 @@ def logs(
             key = (event["logStreamName"], event.get("eventId"), event["timestamp"], event["message"])
             if key not in seen:
                 seen.add(key)
-                print(event["message"], file=out, flush=True)
+                yield event["message"]
         if not follow:
-            return 0
+            return
         time.sleep(1)
 
 
-def fire(workspace: Workspace, name: str, *, wait: float = 30.0, out: IO[str] | None = None) -> int:
-    """Fire the rule or schedule ``name`` now; with ``wait``, report how its invocations ended."""
-    out = out or sys.stdout
-    server = _running(workspace, out)
+def fire(workspace: Workspace, name: str, *, wait: float = 30.0) -> Outcome:
+    """Fire the rule or schedule ``name`` now; with ``wait``, one line per invocation saying how it ended."""
+    server = workspace.server()
     if server is None:
-        return NOT_RUNNING
+        return _not_running(workspace)
     from urllib.parse import quote
 
     answer = local_api(server, f"fire?name={quote(name)}&wait={wait}", method="POST", timeout=wait + 30)
     if "fired" not in answer:
-        print(f"cdktf-lambda: {answer.get('error', answer)}", file=sys.stderr)
-        return 2
+        log.error("%s", answer.get("error", answer))
+        return Outcome(2)
     failed = False
+    lines = []
     for record in answer["fired"]:
         line = f"fired {record['source']} -> {record['target']}"
         if "request_id" in record:
@@ -173,25 +176,22 @@ def fire(workspace: Workspace, name: str, *, wait: float = 30.0, out: IO[str] | 
                 line, failed = line + f": failed ({record['condition']}, {record['attempts']} attempts)", True
             else:
                 line += f": ok\n{json.dumps(record.get('response'), indent=2)}"
-        print(line, file=out)
-    return 1 if failed else 0
+        lines.append(line)
+    return Outcome(1 if failed else 0, lines)
 
 
-def env(workspace: Workspace, *, fmt: str = "shell", out: IO[str] | None = None) -> int:
-    """Print the variables that point the AWS CLI, boto3 and Terraform at the local cloud."""
-    out = out or sys.stdout
-    server = _running(workspace, sys.stderr)
+def env(workspace: Workspace, *, fmt: str = "shell") -> Outcome:
+    """The variables that point the AWS CLI, boto3 and Terraform at the local cloud (``shell``, ``dotenv``,
+    ``json``)."""
+    server = workspace.server()
     if server is None:
-        return NOT_RUNNING
+        return _not_running(workspace)
     delta = env_delta(workspace.env(server))
     delta.pop("PATH", None)
     if fmt == "json":
-        print(json.dumps({k: v for k, v in delta.items() if v is not None}, indent=2, sort_keys=True), file=out)
-        return 0
-    for key, value in delta.items():
-        if fmt == "dotenv":
-            if value is not None:
-                print(f"{key}={value}", file=out)
-        else:
-            print(f"unset {key}" if value is None else f"export {key}={shlex.quote(value)}", file=out)
-    return 0
+        return Outcome(0, [json.dumps({k: v for k, v in delta.items() if v is not None}, indent=2, sort_keys=True)])
+    if fmt == "dotenv":
+        return Outcome(0, [f"{key}={value}" for key, value in delta.items() if value is not None])
+    return Outcome(
+        0, ["unset " + key if value is None else f"export {key}={shlex.quote(value)}" for key, value in delta.items()]
+    )

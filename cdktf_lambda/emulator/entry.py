@@ -8,7 +8,9 @@ The same as ``python -m moto.server``, plus, before moto starts:
 3. a watch of the process named by ``settings.MOTO_WATCH_PID``: the server exits as soon as that process is gone, so
    a killed test run cannot leave an orphan server behind.
 
-Each outcome is one line of the server's log (``moto_entry: patch <name>: applied``).
+The process's stderr is the server's log: every note of ours in this process (the local cloud's, and what it runs)
+goes there as ``cdktf-lambda: <message>`` (:func:`cdktf_lambda.logs.logging_to`), each outcome above as one line
+(``cdktf-lambda: patch <name>: applied``, ``cdktf-lambda: local cloud: applied (...)``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ import time
 
 from cdktf_lambda import settings
 from cdktf_lambda.emulator.fidelity import apply_patches
+from cdktf_lambda.logs import logging_to, room_logger
 
 __all__ = ["install_local_cloud", "main"]
+
+log = room_logger(__spec__.name if __spec__ is not None else __name__)  # run as __main__, still the emulator's
 
 
 def install_local_cloud() -> str:
@@ -40,8 +45,7 @@ def _watch(pid: int, interval: float = 0.5) -> None:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            sys.stderr.write(f"moto_entry: watched process {pid} is gone, exiting\n")
-            sys.stderr.flush()
+            log.info("watched process %d is gone, exiting", pid)
             os._exit(0)
         except PermissionError:
             pass
@@ -49,16 +53,16 @@ def _watch(pid: int, interval: float = 0.5) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Apply the patches and the local cloud (logging each outcome), watch the parent, then run ``moto.server``."""
-    for name, outcome in apply_patches().items():
-        sys.stderr.write(f"moto_entry: patch {name}: {outcome}\n")
-    sys.stderr.write(f"moto_entry: local cloud: {install_local_cloud()}\n")
-    sys.stderr.flush()
-    watch = settings.MOTO_WATCH_PID.get()
-    if watch is not None:
-        threading.Thread(target=_watch, args=(watch,), name="watch-parent", daemon=True).start()
-    from moto.server import main as moto_main
+    with logging_to(sys.stderr):
+        for name, outcome in apply_patches().items():
+            log.info("patch %s: %s", name, outcome)
+        log.info("local cloud: %s", install_local_cloud())
+        watch = settings.MOTO_WATCH_PID.get()
+        if watch is not None:
+            threading.Thread(target=_watch, args=(watch,), name="watch-parent", daemon=True).start()
+        from moto.server import main as moto_main
 
-    moto_main(argv if argv is not None else sys.argv[1:])
+        moto_main(argv if argv is not None else sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from cdktf_lambda.errors import InvalidParameterError
 from cdktf_lambda.interpreters.rootfs import (
@@ -159,9 +158,7 @@ def _in_rootfs(rootfs: Rootfs) -> TargetPython:
     return TargetPython(rootfs.runtime, rootfs.architecture, info["full"], info["magic"], rootfs=rootfs)
 
 
-def target_python(
-    runtime: str, architecture: str | None = None, *, provision: bool = True, log: IO[str] | None = None
-) -> TargetPython:
+def target_python(runtime: str, architecture: str | None = None, *, provision: bool = True) -> TargetPython:
     """CPython for ``runtime`` (``"python3.13"``) on ``architecture`` (default: this machine's).
 
     A ``python3.X`` on ``PATH`` of that version and machine first; else the provisioned root filesystem (provisioned
@@ -183,11 +180,11 @@ def target_python(
     if rootfs is None:
         if not provision:
             raise ProvisionError(f"{runtime} is not provisioned (cdktf-lambda runtime install {runtime})")
-        rootfs = provision_rootfs(runtime, log=log)
+        rootfs = provision_rootfs(runtime)
     return _in_rootfs(rootfs)
 
 
-def bytecode_command(runtime: str, log: IO[str] | None = None) -> tuple[list[str], str]:
+def bytecode_command(runtime: str) -> tuple[list[str], str]:
     """For :mod:`cdktf_lambda.packaging.bytecode`: ``(command prefix, bytecode identity)`` of an interpreter that
     compiles for ``runtime``. Bytecode does not depend on the machine, so this machine's interpreter serves every
     architecture. A provisioned root filesystem comes first: the same CPython build on every machine that provisioned
@@ -200,5 +197,5 @@ def bytecode_command(runtime: str, log: IO[str] | None = None) -> tuple[list[str
         No such interpreter can be had here.
     """
     rootfs = find_rootfs(runtime, host_architecture())
-    found = _in_rootfs(rootfs) if rootfs is not None else target_python(runtime, host_architecture(), log=log)
+    found = _in_rootfs(rootfs) if rootfs is not None else target_python(runtime, host_architecture())
     return found.build_command(), found.bytecode_identity

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 from cdktf_lambda import settings
 from cdktf_lambda.errors import ProvisionError
@@ -277,7 +277,7 @@ def _choose_method() -> ProvisionMethod:
     return "debootstrap" if os.geteuid() == 0 and shutil.which("debootstrap") else "extract"
 
 
-def provision_rootfs(runtime: str, *, log: IO[str] | None = None) -> Rootfs:
+def provision_rootfs(runtime: str) -> Rootfs:
     """The root filesystem of ``runtime`` for this machine: found in the cache, or provisioned now (once).
 
     Raises
@@ -306,7 +306,7 @@ def provision_rootfs(runtime: str, *, log: IO[str] | None = None) -> Rootfs:
         if found is not None:
             return found
         started = time.monotonic()
-        step = ProgressLine(f"provisioning {runtime} (Debian {suite.name} root filesystem, {method}) in {home}", log)
+        step = ProgressLine(f"provisioning {runtime} (Debian {suite.name} root filesystem, {method}) in {home}")
         with build_dir(home, step) as work:
             root = work / "rootfs"
             root.mkdir()

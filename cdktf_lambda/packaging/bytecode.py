@@ -10,7 +10,8 @@ them). The same sources and interpreter give the same bytes on any machine and i
 The interpreter comes from the room below packaging, :func:`cdktf_lambda.interpreters.bytecode_command` (a
 ``python3.X`` on ``PATH``, else the provisioned runtime), asked once per runtime and process; tests or callers may
 set their own lookup (:func:`set_compiler_lookup`). When none can be had, zips are built without bytecode and one note
-per process says so. :data:`BYTECODE=0 <cdktf_lambda.settings.BYTECODE>` turns bytecode off everywhere.
+(a warning of the ``cdktf_lambda.packaging`` logger) per process says so. :data:`BYTECODE=0
+<cdktf_lambda.settings.BYTECODE>` turns bytecode off everywhere.
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from cdktf_lambda import settings
 from cdktf_lambda.errors import BytecodeError, CdktfLambdaError, EnvironmentFailure
 from cdktf_lambda.interpreters import bytecode_command
+from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.files import SourceFile
-from cdktf_lambda.progress import progress_stream
 
 __all__ = [
     "FUNCTION_ROOT",
@@ -40,6 +40,8 @@ __all__ = [
 
 #: Where Lambda puts a function zip, and a layer zip's ``python/`` directory.
 FUNCTION_ROOT, LAYER_ROOT = "/var/task", "/opt/python"
+
+log = room_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,12 @@ class Compiler:
             raise BytecodeError(f"compileall failed (exit {result.returncode}): {output[-2000:]}")
 
 
-CompilerLookup = Callable[[str, "IO[str] | None"], Compiler]
+#: Finds the compiler of a runtime (``"python3.13"``); raises when there is none here.
+CompilerLookup = Callable[[str], Compiler]
 
 
-def _default_lookup(runtime: str, log: IO[str] | None) -> Compiler:
-    command, identity = bytecode_command(runtime, log=log)
+def _default_lookup(runtime: str) -> Compiler:
+    command, identity = bytecode_command(runtime)
     return Compiler(tuple(command), identity)
 
 
@@ -92,10 +95,10 @@ def bytecode_enabled(bytecode: bool = True) -> bool:
     return bytecode and settings.BYTECODE.get()
 
 
-def _compiler(runtime: str, log: IO[str] | None) -> Compiler | None:
+def _compiler(runtime: str) -> Compiler | None:
     if runtime not in _compilers:
         try:
-            _compilers[runtime] = _lookup(runtime, log)
+            _compilers[runtime] = _lookup(runtime)
         except (
             CdktfLambdaError,
             EnvironmentFailure,
@@ -105,9 +108,7 @@ def _compiler(runtime: str, log: IO[str] | None) -> Compiler | None:
             _compilers[runtime] = None
             if runtime not in _noted:
                 _noted.add(runtime)
-                stream = log if log is not None else progress_stream()
-                stream.write(f"cdktf-lambda: note: zips are built without {runtime} bytecode: {exc}\n")
-                stream.flush()
+                log.warning("zips are built without %s bytecode: %s", runtime, exc)
     return _compilers[runtime]
 
 
@@ -142,12 +143,12 @@ class Bytecode:
         return [*files, *compiled]
 
 
-def bytecode_for(runtimes: Sequence[str], bytecode: bool = True, log: IO[str] | None = None) -> Bytecode | None:
+def bytecode_for(runtimes: Sequence[str], bytecode: bool = True) -> Bytecode | None:
     """The bytecode to add for ``runtimes`` (``None``: none, because it is turned off or no interpreter can be had).
 
     A runtime whose interpreter cannot be had here is left out, with one note per process.
     """
     if not bytecode_enabled(bytecode):
         return None
-    compilers = tuple(c for c in (_compiler(runtime, log) for runtime in dict.fromkeys(runtimes)) if c is not None)
+    compilers = tuple(c for c in (_compiler(runtime) for runtime in dict.fromkeys(runtimes)) if c is not None)
     return Bytecode(compilers) if compilers else None

@@ -18,7 +18,8 @@ is the construct on top of it. What happens, in order:
 5. **Cached by content address**: the zip is named after a hash of the lock's selection, the target, what was
    excluded, the sdist recipe, the bytecode's interpreter and :data:`FORMAT_VERSION`; while that file exists no pip
    process is started and nothing is printed. A build prints one progress line (:mod:`.progress`) with the largest
-   packages (:mod:`.package_sizes`).
+   packages (:mod:`.package_sizes`); a lock's notes (e.g. workspace members left out) are warnings of the
+   ``cdktf_lambda.packaging`` logger.
 
 The zip depends only on the packages installed: the same resolved set from any lock format gives the same bytes.
 
@@ -38,11 +39,11 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from cdktf_lambda import settings
 from cdktf_lambda.errors import PackageTooLargeError, SourceError
 from cdktf_lambda.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
+from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.bytecode import LAYER_ROOT, Bytecode
 from cdktf_lambda.packaging.files import list_files
 from cdktf_lambda.packaging.hashing import base64_sha256
@@ -61,7 +62,7 @@ from cdktf_lambda.packaging.pip import PipRunner
 from cdktf_lambda.packaging.sdists import recipe_key
 from cdktf_lambda.packaging.target import Target
 from cdktf_lambda.packaging.zips import unzipped_size, write_zip
-from cdktf_lambda.progress import ProgressLine, progress_stream
+from cdktf_lambda.progress import ProgressLine
 
 __all__ = [
     "FORMAT_VERSION",
@@ -76,6 +77,8 @@ __all__ = [
 #: Bumped whenever the layer's content rules change (pip options, stripping, layout): old cache entries are unused.
 #: 3: bytecode for the target; locks of every format (the selection, exclude and the sdist recipe in the key).
 FORMAT_VERSION = "3"
+
+log = room_logger(__name__)
 #: Lambda puts ``/opt/python`` on ``sys.path``; a layer's packages live under ``python/`` in its zip.
 LAYER_PREFIX = "python/"
 #: A directory of wheels to build from, offline (``pip --no-index --find-links DIR``).
@@ -253,7 +256,6 @@ def build_layer(
     wheelhouse: str | os.PathLike[str] | None = None,
     max_zip_bytes: int = MAX_ZIP_BYTES,
     max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
-    log: IO[str] | None = None,
     pip: PipRunner | None = None,
     bytecode: Bytecode | None = None,
 ) -> BuiltLayer:
@@ -279,8 +281,6 @@ def build_layer(
         else the lock's index. Not part of the cache key: hashes pin every file, whichever source provides it.
     max_zip_bytes, max_unzipped_bytes
         Lambda's quotas (50 MB direct upload, 250 MB unzipped).
-    log
-        Where the progress line goes. Default: :func:`~cdktf_lambda.progress.progress_stream`.
     pip
         Starts the pip processes. Default: a :class:`~cdktf_lambda.packaging.pip.PipRunner`.
     bytecode
@@ -325,12 +325,11 @@ def build_layer(
     if built is None:
         if wheelhouse is None:
             wheelhouse = settings.WHEELHOUSE.get()
-        stream = log if log is not None else progress_stream()
         for note in lock.notes:
-            stream.write(f"cdktf-lambda: note: {note}\n")
+            log.warning("%s", note)
         left_out = f"; excluded {', '.join(excluded)}" if excluded else ""
         what = f"building dependency layer for {target.label} from {lock.path} ({len(packages)} packages{left_out})"
-        step = ProgressLine(what, stream)
+        step = ProgressLine(what)
         cache.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".deps-build-", dir=cache))
         try:

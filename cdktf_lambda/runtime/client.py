@@ -15,7 +15,6 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
 
 from cdktf_lambda.interpreters.rootfs import build_dir, file_lock, runtime_dir
 from cdktf_lambda.packaging.bytecode import Compiler
@@ -45,7 +44,6 @@ def install_runtime_client(
     architecture: str,
     compile_command: Sequence[str] | None,
     *,
-    log: IO[str] | None = None,
     pip: PipRunner | None = None,
 ) -> Path:
     """The directory holding ``awslambdaric`` for Python ``version`` (``"3.13"``) on ``architecture``.
@@ -66,7 +64,7 @@ def install_runtime_client(
     with file_lock(base / f".{home.name}.lock"):
         if (home / _DONE).is_file():
             return home
-        step = ProgressLine(f"installing the Lambda runtime client ({RUNTIME_CLIENT[0]}) for python{version}", log)
+        step = ProgressLine(f"installing the Lambda runtime client ({RUNTIME_CLIENT[0]}) for python{version}")
         with build_dir(home, step) as work:
             command = [
                 sys.executable, "-m", "pip", "install", "--isolated", "--disable-pip-version-check", "--no-input",

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 from cdktf_lambda.errors import InvokeError
 
@@ -56,11 +56,9 @@ class InvokeResult:
 
 
 class Runner(Protocol):
-    """Runs events through a function's code."""
+    """Runs events through a function's code; the function's own output is in :attr:`InvokeResult.logs`."""
 
-    def invoke(
-        self, code: FunctionCode, event: Any, *, request_id: str | None = None, log: IO[str] | None = None
-    ) -> InvokeResult: ...
+    def invoke(self, code: FunctionCode, event: Any, *, request_id: str | None = None) -> InvokeResult: ...
 
     def close(self) -> None: ...
 

@@ -28,7 +28,7 @@ import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from cdktf_lambda.runtime.code import (
     INIT_SECONDS,
@@ -68,9 +68,7 @@ class HostRunner:
     def close(self) -> None:
         """Nothing stays running between events."""
 
-    def invoke(
-        self, code: FunctionCode, event: Any, *, request_id: str | None = None, log: IO[str] | None = None
-    ) -> InvokeResult:
+    def invoke(self, code: FunctionCode, event: Any, *, request_id: str | None = None) -> InvokeResult:
         request_id = request_id or str(uuid.uuid4())
         limit = self.timeout if self.timeout is not None else code.timeout + INIT_SECONDS
         with tempfile.TemporaryDirectory(prefix="cdktf-lambda-invoke-") as tmp:
@@ -107,13 +105,8 @@ class HostRunner:
                 )
             except subprocess.TimeoutExpired as exc:
                 output = exc.output.decode(errors="replace") if isinstance(exc.output, bytes) else exc.output or ""
-                if log is not None:
-                    log.write(output)
                 message = f"Task timed out after {limit:.2f} seconds"
                 return InvokeResult(error={"errorMessage": message, "errorType": "Sandbox.Timedout"}, logs=output)
-            if log is not None:
-                log.write(completed.stdout)
-                log.flush()
             result_file = root / "result.json"
             if not result_file.is_file():
                 message = f"Runtime exited with error: exit status {completed.returncode}"

@@ -4,8 +4,6 @@ each runtime would run on here."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import IO
 
 from cdktf_lambda.errors import ProvisionError
 from cdktf_lambda.interpreters.python import target_python
@@ -14,26 +12,25 @@ from cdktf_lambda.limits import validate_runtime
 from cdktf_lambda.runtime.client import install_runtime_client
 from cdktf_lambda.types import RUNTIMES
 
-__all__ = ["install_runtimes", "list_runtimes"]
+__all__ = ["install_runtime", "list_runtimes"]
 
 
-def install_runtimes(runtimes: Sequence[str], log: IO[str]) -> int:
-    """``cdktf-lambda runtime install``: make each runtime ready (interpreter and runtime client), saying how long
-    it took; 0 when every one is ready, 1 when one cannot be had here (the line says why)."""
-    status = 0
-    for runtime in runtimes:
-        validate_runtime(runtime, "RUNTIME")
-        started = time.monotonic()
-        try:
-            found = target_python(runtime, log=log)
-            install_runtime_client(found.version, found.architecture, found.build_command(), log=log)
-        except ProvisionError as exc:
-            log.write(f"cdktf-lambda: {exc}\n")
-            status = 1
-            continue
-        log.write(f"cdktf-lambda: {runtime} ready ({found.describe()}) in {time.monotonic() - started:.1f} s\n")
-    log.flush()
-    return status
+def install_runtime(runtime: str) -> str:
+    """``cdktf-lambda runtime install``: make ``runtime`` ready (interpreter and runtime client); what it runs on and
+    how long that took (``python3.13 ready (CPython 3.13.5, …) in 0.4 s``).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``runtime`` is not a Lambda Python runtime.
+    ProvisionError
+        It cannot be had here (the message says why).
+    """
+    validate_runtime(runtime, "RUNTIME")
+    started = time.monotonic()
+    found = target_python(runtime)
+    install_runtime_client(found.version, found.architecture, found.build_command())
+    return f"{runtime} ready ({found.describe()}) in {time.monotonic() - started:.1f} s"
 
 
 def list_runtimes() -> str:

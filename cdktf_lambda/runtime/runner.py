@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 from cdktf_lambda.errors import ProvisionError
 from cdktf_lambda.interpreters import TargetPython, target_python
@@ -187,7 +187,7 @@ class _Runtime:
         return {"errorType": "Runtime.InitError", "errorMessage": f"the runtime {status} during init:\n{output}"}
 
     # --- one event ---------------------------------------------------------------------------------------------------
-    def invoke(self, event: Any, request_id: str, log: IO[str] | None) -> InvokeResult:
+    def invoke(self, event: Any, request_id: str) -> InvokeResult:
         code = self.code
         cold = not self.alive() or self.api.init_error is not None
         if cold:
@@ -217,9 +217,6 @@ class _Runtime:
             f"END RequestId: {request_id}\nREPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
             f"Memory Size: {code.memory_size} MB{init}\n"
         )
-        if log is not None:
-            log.write(logs)
-            log.flush()
         return InvokeResult(response=response, error=error, logs=logs, python=self.python)
 
     def _wait(self, invocation: Invocation) -> None:
@@ -257,14 +254,12 @@ class RuntimeRunner:
 
     Parameters
     ----------
-    log
-        Where notes (provisioning progress) go. Default: stderr.
     provision
         Provision a missing runtime (once, into the runtime cache). Default: ``True``.
     """
 
-    def __init__(self, *, log: IO[str] | None = None, provision: bool = True) -> None:
-        self._log, self._provision = log, provision
+    def __init__(self, *, provision: bool = True) -> None:
+        self._provision = provision
         self._lock = threading.Lock()
         self._idle: dict[tuple[Any, ...], list[_Runtime]] = {}
         self._all: list[_Runtime] = []
@@ -273,7 +268,7 @@ class RuntimeRunner:
     def target(self, code: FunctionCode) -> TargetPython:
         """The interpreter ``code`` runs on (provisioned on first use)."""
         check_platform()
-        return target_python(code.runtime, code.architecture, provision=self._provision, log=self._log)
+        return target_python(code.runtime, code.architecture, provision=self._provision)
 
     def describe(self, code: FunctionCode) -> str:
         """``python3.13 (CPython 3.13.5, Debian trixie root filesystem at ~/…, sandboxed)``."""
@@ -295,17 +290,15 @@ class RuntimeRunner:
         mode = isolation() if target.rootfs is not None else None
         if target.rootfs is not None and mode is None:
             raise ProvisionError("this machine allows no mount/PID namespaces (unshare), so no sandbox can be built")
-        client = install_runtime_client(target.version, target.architecture, target.build_command(), log=self._log)
+        client = install_runtime_client(target.version, target.architecture, target.build_command())
         runtime = _Runtime(code, target, client, mode, self.describe(code))
         runtime.busy.acquire()
         with self._lock:
             self._all.append(runtime)
         return runtime
 
-    def invoke(
-        self, code: FunctionCode, event: Any, *, request_id: str | None = None, log: IO[str] | None = None
-    ) -> InvokeResult:
-        return self._use(code, lambda runtime: runtime.invoke(event, request_id or str(uuid.uuid4()), log))
+    def invoke(self, code: FunctionCode, event: Any, *, request_id: str | None = None) -> InvokeResult:
+        return self._use(code, lambda runtime: runtime.invoke(event, request_id or str(uuid.uuid4())))
 
     def prepare(self, code: FunctionCode) -> None:
         """Extract ``code``'s artifacts for a runtime now (not started yet), so the next event pays only the start."""

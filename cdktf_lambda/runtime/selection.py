@@ -15,7 +15,6 @@ Why the fallback was taken is logged once per runtime and architecture.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Literal
 
 from cdktf_lambda.errors import ProvisionError
 from cdktf_lambda.interpreters import target_python
+from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.target import Target
 from cdktf_lambda.runtime.code import Runner
 from cdktf_lambda.runtime.host import HostRunner
@@ -31,7 +31,7 @@ from cdktf_lambda.runtime.sandbox import isolation
 
 __all__ = ["HostFactory", "Prefer", "RunnerChoice", "Runners", "unavailable_reason"]
 
-log = logging.getLogger(__name__)
+log = room_logger(__name__)
 
 #: ``target``: the function's own runtime when it can be had here; ``host``: always the host fallback.
 Prefer = Literal["target", "host"]

@@ -10,8 +10,8 @@ For every function, from the artifacts as synthesized (:mod:`.stack`):
 * **the handler's import** on the function's own runtime (:class:`~cdktf_lambda.runtime.runner.RuntimeRunner`: a cold
   start with no event), with the official runtime client's error when it fails.
 
-A report per function goes to ``log``; the problems come back as one line each (the CLI prints them on stdout and
-exits 1 when there is any).
+A report per function is logged (the ``cdktf_lambda.tools`` logger, :mod:`cdktf_lambda.logs`); the problems come
+back as one line each (the CLI prints them on stdout and exits 1 when there is any).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
 
 from cdktf_lambda.interpreters.rootfs import ProvisionError
 from cdktf_lambda.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_BYTES
+from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.target import GLIBC_BY_RUNTIME
 from cdktf_lambda.runtime.runner import RuntimeRunner
 from cdktf_lambda.runtime.sandbox import isolation
@@ -34,6 +34,8 @@ from cdktf_lambda.tools.invoke import function_code
 from cdktf_lambda.tools.synthesized import FunctionSpec, find_function, load_stack
 
 __all__ = ["doctor", "largest_packages"]
+
+log = room_logger(__name__)
 
 _SHARED_OBJECT = re.compile(r"\.so(\.\d+)*$")
 _SITE = re.compile(r"^python/(lib/python3\.\d+/site-packages/)?")
@@ -58,7 +60,7 @@ def largest_packages(archives: Iterable[tuple[str, Path]], count: int = 5) -> li
     return sizes.most_common(count)
 
 
-def _size_problems(spec: FunctionSpec, archives: list[tuple[str, Path]], log: IO[str]) -> list[str]:
+def _size_problems(spec: FunctionSpec, archives: list[tuple[str, Path]]) -> list[str]:
     name = spec.function_name
     zip_size = spec.zip_path.stat().st_size
     unzipped = 0
@@ -66,9 +68,15 @@ def _size_problems(spec: FunctionSpec, archives: list[tuple[str, Path]], log: IO
         with zipfile.ZipFile(path) as archive:
             unzipped += sum(info.file_size for info in archive.infolist() if not info.is_dir())
     largest = ", ".join(f"{package} {_mib(size)}" for package, size in largest_packages(archives))
-    log.write(
-        f"{name}: zip {_mib(zip_size)} (limit {_mib(MAX_ZIP_BYTES)}), unzipped with {len(spec.layers)} layer(s) "
-        f"{_mib(unzipped)} (limit {_mib(MAX_UNZIPPED_BYTES)}); largest: {largest}\n"
+    log.info(
+        "%s: zip %s (limit %s), unzipped with %d layer(s) %s (limit %s); largest: %s",
+        name,
+        _mib(zip_size),
+        _mib(MAX_ZIP_BYTES),
+        len(spec.layers),
+        _mib(unzipped),
+        _mib(MAX_UNZIPPED_BYTES),
+        largest,
     )
     problems = []
     for where, path in archives:
@@ -110,7 +118,7 @@ def _elf_problems(spec: FunctionSpec, archives: list[tuple[str, Path]]) -> list[
     return problems
 
 
-def _import_problem(spec: FunctionSpec, runner: RuntimeRunner, log: IO[str]) -> str | None:
+def _import_problem(spec: FunctionSpec, runner: RuntimeRunner) -> str | None:
     code = function_code(spec)
     try:
         target = runner.target(code)
@@ -118,10 +126,10 @@ def _import_problem(spec: FunctionSpec, runner: RuntimeRunner, log: IO[str]) -> 
             raise ProvisionError("no mount/PID namespaces for the sandbox")
         error = runner.check_init(code)
     except ProvisionError as exc:
-        log.write(f"{spec.function_name}: handler import not checked: {exc}\n")
+        log.warning("%s: handler import not checked: %s", spec.function_name, exc)
         return None
     if error is None:
-        log.write(f"{spec.function_name}: handler {spec.handler} imports on {runner.describe(code)}\n")
+        log.info("%s: handler %s imports on %s", spec.function_name, spec.handler, runner.describe(code))
         return None
     return (
         f"{spec.function_name}: handler {spec.handler} does not import on {spec.runtime}: "
@@ -134,13 +142,12 @@ def doctor(
     *,
     outdir: str | os.PathLike[str] = "cdktf.out",
     import_handlers: bool = True,
-    log: IO[str],
 ) -> list[str]:
     """The problems of every function of ``stack`` (default: the only, or first, stack), one line each."""
     stack_dir, stack_json = load_stack(outdir, stack)
     logical_ids = sorted(stack_json.get("resource", {}).get("aws_lambda_function", {}))
     problems: list[str] = []
-    with RuntimeRunner(log=log) as runner:
+    with RuntimeRunner() as runner:
         for logical_id in logical_ids:
             spec = find_function(stack_dir, stack_json, logical_id)
             archives = [("function zip", spec.zip_path)]
@@ -150,11 +157,10 @@ def doctor(
                 problems.append(f"{spec.function_name}: {', '.join(missing)} not found in the synth output")
                 continue
             for reference in spec.external_layers:
-                log.write(f"{spec.function_name}: layer {reference} is not built by this stack: not checked\n")
-            problems += _size_problems(spec, archives, log)
+                log.info("%s: layer %s is not built by this stack: not checked", spec.function_name, reference)
+            problems += _size_problems(spec, archives)
             problems += _elf_problems(spec, archives)
             if import_handlers:
-                problem = _import_problem(spec, runner, log)
+                problem = _import_problem(spec, runner)
                 problems += [problem] if problem else []
-    log.flush()
     return problems

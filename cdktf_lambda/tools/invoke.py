@@ -8,15 +8,17 @@
    root, its layers in order under ``opt``, nothing else importable but the standard library and what the Lambda
    runtime provides (boto3, after the layers), so a package missing from the zip and its layers fails with
    ``Runtime.ImportModuleError`` as it would on Lambda;
-3. returns the handler's response (the CLI prints it as JSON on stdout); the function's own output goes to the log.
+3. returns the handler's response (the CLI prints it as JSON on stdout) and the function's own output (the CLI
+   prints it on stderr).
 
 Interpreter: by default the function's own runtime (:mod:`.runtime`): CPython of its version (a ``python3.X`` on
 ``PATH``, else provisioned once into the runtime cache) with AWS's runtime client, in Lambda's layout, running the
-artifacts exactly as synthesized; a line on stderr says which interpreter and where. When that runtime cannot be had
-here (one note says why), or with ``prefer="host"`` (``--host``) or ``python`` (``--python``), the host fallback
-runs: the handler on ``python`` or this interpreter through :mod:`.bootstrap`, and each *dependency* layer (built by
+artifacts exactly as synthesized; a note says which interpreter and where. When that runtime cannot be had here
+(one note says why), or with ``prefer="host"`` (``--host``) or ``python`` (``--python``), the host fallback runs:
+the handler on ``python`` or this interpreter through :mod:`.bootstrap`, and each *dependency* layer (built by
 :class:`~cdktf_lambda.code.dependency_layer.DependencyLayer`, whose lock file is recorded in the stack JSON) rebuilt for
-that interpreter's version and this machine (cached), with a note.
+that interpreter's version and this machine (cached), with a note. Notes are records of the ``cdktf_lambda.tools``
+logger (:mod:`cdktf_lambda.logs`).
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 from cdktf_lambda.errors import InvalidParameterError, SourceError
 from cdktf_lambda.interpreters.python import find_python
+from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.layer_build import build_layer
 from cdktf_lambda.packaging.locks import read_lock
 from cdktf_lambda.packaging.target import Target, local_target
@@ -44,8 +47,10 @@ from cdktf_lambda.tools.synthesized import FunctionSpec, InvokeError, LayerSpec,
 
 __all__ = ["InvokeResult", "function_code", "invoke", "parse_assignments", "read_event"]
 
+log = room_logger(__name__)
 
-def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec, log: IO[str]) -> Path:
+
+def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec) -> Path:
     """The zip to extract for ``layer``: the built one, or a dependency layer rebuilt for ``run_target``."""
     meta = layer.dependencies
     if meta is None or (meta.get("runtime"), meta.get("architecture")) == (run_target.runtime, run_target.architecture):
@@ -60,16 +65,19 @@ def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec, log
     selection = {option: meta.get(option) for option in ("categories", "groups", "extras")}
     lock = read_lock(lock_file, lock_format=meta.get("lock_format"), **selection)
     if lock.sha256 != meta.get("lock_sha256"):
-        log.write(
-            f"cdktf-lambda: note: {meta['lock_file']} changed since the synth; the local layer follows the lock now\n"
-        )
-    log.write(
-        f"cdktf-lambda: layer {layer.name!r} is built for {meta['runtime']}/{meta['architecture']}; running "
-        f"{function.function_name} on {run_target.label} with the layer rebuilt from {meta['lock_file']} for it\n"
+        log.warning("%s changed since the synth; the local layer follows the lock now", meta["lock_file"])
+    log.info(
+        "layer %r is built for %s/%s; running %s on %s with the layer rebuilt from %s for it",
+        layer.name,
+        meta["runtime"],
+        meta["architecture"],
+        function.function_name,
+        run_target.label,
+        meta["lock_file"],
     )
     # The lock may have been resolved for the layer's Python, not this one: an approximation, said above.
     options = {"lock_format": lock.format, **selection, "exclude": meta.get("exclude"), "check_python": False}
-    return build_layer(lock_file, run_target, cache_dir(), log=log, **options).path
+    return build_layer(lock_file, run_target, cache_dir(), **options).path
 
 
 def invoke(
@@ -81,7 +89,6 @@ def invoke(
     python: str | None = None,
     environment: Mapping[str, str] | None = None,
     timeout: int | None = None,
-    log: IO[str] | None = None,
     prefer: Literal["target", "host"] = "target",
 ) -> InvokeResult:
     """Run ``function``'s handler on ``event`` from the synthesized artifacts (see the module docstring).
@@ -103,33 +110,30 @@ def invoke(
         Variables added to (or replacing) the function's environment.
     timeout
         Seconds. Default: the function's timeout (host fallback: plus Lambda's 10 s init).
-    log
-        Where notes and the function's output go. Default: ``sys.stderr``.
     prefer
         ``"target"`` (default): the function's own runtime when it can be had here; ``"host"``: the host fallback.
     """
-    log = log or sys.stderr
     stack_dir, stack_json = load_stack(outdir, stack)
     spec = find_function(stack_dir, stack_json, function)
     for reference in spec.external_layers:
-        log.write(f"cdktf-lambda: layer {reference} is not built by this stack; skipped locally\n")
+        log.info("layer %s is not built by this stack; skipped locally", reference)
     for key, value in spec.environment.items():
         if "${" in value:
-            log.write(f"cdktf-lambda: environment variable {key} is a Terraform reference, passed unresolved\n")
+            log.info("environment variable %s is a Terraform reference, passed unresolved", key)
     own_runtime = prefer == "target" and python is None
     code = function_code(spec, environment, timeout if own_runtime else None)
 
     def host(runtime: str) -> tuple[HostRunner, Target]:
-        return _host_runner(spec, python, timeout, log)
+        return _host_runner(spec, python, timeout)
 
     with Runners(host, prefer="target" if own_runtime else "host") as runners:
         choice = runners.choose(spec.runtime, spec.architecture)
         if isinstance(choice.runner, RuntimeRunner):
-            log.write(f"cdktf-lambda: running {spec.function_name} on {choice.runner.describe(code)}\n")
+            log.info("running %s on %s", spec.function_name, choice.runner.describe(code))
         else:
-            layers = tuple(_layer_zip(layer, choice.target, spec, log) for layer in spec.layers)
+            layers = tuple(_layer_zip(layer, choice.target, spec) for layer in spec.layers)
             code = dataclasses.replace(function_code(spec, environment), layer_zips=layers)
-        return choice.runner.invoke(code, event, log=log)
+        return choice.runner.invoke(code, event)
 
 
 def function_code(
@@ -150,22 +154,22 @@ def function_code(
     )
 
 
-def _host_runner(
-    spec: FunctionSpec, python: str | None, timeout: int | None, log: IO[str]
-) -> tuple[HostRunner, Target]:
+def _host_runner(spec: FunctionSpec, python: str | None, timeout: int | None) -> tuple[HostRunner, Target]:
     """The host fallback: an interpreter of this machine (``python``, else the runtime's version, else this one)."""
     version = spec.runtime.removeprefix("python")
     found = find_python(version, python)
     if found is None:
         interpreter, run_version, run_arch = sys.executable, *_local_version_and_arch()
-        log.write(
-            f"cdktf-lambda: {spec.runtime} is not available here (pass --python); running {spec.function_name} "
-            f"on this interpreter, python{run_version}\n"
+        log.info(
+            "%s is not available here (pass --python); running %s on this interpreter, python%s",
+            spec.runtime,
+            spec.function_name,
+            run_version,
         )
     else:
         interpreter, run_version, run_arch = found
     if run_arch != spec.architecture:
-        log.write(f"cdktf-lambda: the function is {spec.architecture}; this machine is {run_arch}\n")
+        log.info("the function is %s; this machine is %s", spec.architecture, run_arch)
     runtime = (runtime_packages_dir(cache_dir()),)  # boto3, as Lambda's Python runtimes provide it
     runner = HostRunner(interpreter, run_version, timeout=timeout, runtime_packages=runtime)
     return runner, Target(f"python{run_version}", run_arch)

@@ -4,6 +4,7 @@ real deploys, bookkeeping, the CLI it runs) and moto's fidelity patches. No terr
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def test_local_deploys_keep_state_apart_from_real_deploys(tmp_path: Path) -> Non
     assert state.parent == workspace.state_dir.resolve()
 
 
-def test_down_without_a_server_forgets_stale_state(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_down_without_a_server_forgets_stale_state(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     workspace = Workspace(tmp_path)
     workspace.ensure()
     stale = [workspace.state_dir / "terraform.practice-dev.tfstate", workspace.state_dir / "terraform.x.tfstate.backup"]
@@ -46,9 +47,10 @@ def test_down_without_a_server_forgets_stale_state(tmp_path: Path, capsys: pytes
     workspace.outputs_file.write_text("{}")
     write_state(workspace.moto_state, MotoServer(pid=2**22 + 7, port=free_port()))
 
+    caplog.set_level(logging.INFO, logger="cdktf_lambda.deploy")
     assert deploy.down(workspace) == 0
 
-    assert "the local cloud is not running: nothing to destroy" in capsys.readouterr().out
+    assert "the local cloud is not running: nothing to destroy" in caplog.text
     assert not any(p.exists() for p in stale) and not workspace.outputs_file.exists()
     assert not workspace.moto_state.exists()
     assert (workspace.state_dir / ".gitignore").read_text().endswith("*\n")

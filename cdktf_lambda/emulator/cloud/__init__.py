@@ -1,6 +1,7 @@
 """The local cloud: what makes an app deployed into moto run, with no Docker.
 
-``moto_entry.py`` (the moto server script) calls :func:`install` before moto starts. Then, in the moto process:
+:mod:`cdktf_lambda.emulator.entry` (the moto server process) calls :func:`install` before moto starts. Then, in the
+moto process:
 
 * Lambda ``Invoke`` runs the deployed code through the local runtime (:mod:`.invoke`; the runner is chosen in one
   place, :mod:`.runners`; the deployed zips and layers become files in :mod:`.artifacts`; boto3 is provided as the

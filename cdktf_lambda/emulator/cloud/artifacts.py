@@ -17,18 +17,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cdktf_lambda.errors import InvokeError
+from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.layer_build import METADATA_KEY, build_layer
 from cdktf_lambda.packaging.locks import read_lock
 from cdktf_lambda.packaging.target import Target
@@ -36,6 +35,8 @@ from cdktf_lambda.paths import cache_dir
 from cdktf_lambda.runtime.code import FunctionCode
 
 __all__ = ["Artifacts", "LayerMetadata", "install_layer_snapshots", "layer_contents"]
+
+log = room_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,9 @@ class Artifacts:
     Thread-safe: every file is written once, through a temporary file and ``os.replace``.
     """
 
-    def __init__(self, root: Path, synth_dirs: Sequence[Path] = (), log: Callable[[str], None] | None = None) -> None:
+    def __init__(self, root: Path, synth_dirs: Sequence[Path] = ()) -> None:
         self.root = Path(root)
         self.synth_dirs = tuple(Path(d) for d in synth_dirs)
-        self.log = log or (lambda text: print(f"local-cloud: {text}", file=sys.stderr, flush=True))
         self._metadata: dict[str, LayerMetadata] = {}
         self._layer_zips: dict[tuple[str, str], Path] = {}
         self._lock = threading.Lock()
@@ -166,13 +166,11 @@ class Artifacts:
                 f"its lock file {meta.lock_file} (needed to rebuild it) is not there"
             )
         if read_lock(meta.lock_file).sha256 != meta.lock_sha256:
-            self.log(f"note: {meta.lock_file} changed since the synth; the local layer follows the lock now")
-        self.log(f"layer {arn} is built for {meta.runtime}/{meta.architecture}: rebuilding it for {target.label}")
-        output = io.StringIO()
-        built = build_layer(meta.lock_file, target, cache_dir(), log=output)
-        if output.getvalue().strip():
-            self.log(output.getvalue().strip())
-        return built.path
+            log.warning("%s changed since the synth; the local layer follows the lock now", meta.lock_file)
+        log.info(
+            "layer %s is built for %s/%s: rebuilding it for %s", arn, meta.runtime, meta.architecture, target.label
+        )
+        return build_layer(meta.lock_file, target, cache_dir()).path
 
     def dependency_metadata(self, b64sha256: str) -> LayerMetadata | None:
         """The build metadata of the dependency layer whose zip has this ``CodeSha256`` (None: not one)."""

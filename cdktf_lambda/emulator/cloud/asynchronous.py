@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdktf_lambda.emulator.cloud.invoke import Invocation, Throttled, engine, invoke_function, iso_timestamp
+from cdktf_lambda.logs import room_logger
 
 __all__ = ["AsyncInvocation", "deliver", "invocation_record", "submit"]
+
+log = room_logger(__name__)
 
 DEFAULT_RETRIES = 2
 DEFAULT_MAX_EVENT_AGE = 21_600
@@ -174,6 +177,6 @@ def deliver(
             entry = {"Source": "lambda", "DetailType": detail_type, "Detail": body, "EventBusName": arn}
             events_backends[account][region].put_events([{**entry, "Resources": resources}])
         else:
-            print(f"local-cloud: cannot deliver to {arn}: not an SQS, SNS, Lambda or EventBridge ARN", flush=True)
+            log.error("cannot deliver to %s: not an SQS, SNS, Lambda or EventBridge ARN", arn)
     except Exception as exc:
-        print(f"local-cloud: delivery to {arn} failed: {exc!r}", flush=True)
+        log.error("delivery to %s failed: %r", arn, exc)

@@ -24,8 +24,11 @@ from typing import Any
 from cdktf_lambda.emulator.cloud.asynchronous import deliver, submit
 from cdktf_lambda.emulator.cloud.cron import next_fire
 from cdktf_lambda.emulator.cloud.loops import Every
+from cdktf_lambda.logs import room_logger
 
 __all__ = ["Scheduled", "Scheduler", "deployed_schedules", "fire", "install"]
+
+log = room_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ class Scheduler(Every):
         try:
             return next_fire(scheduled.expression, now, anchor=anchor, timezone=scheduled.timezone)
         except Exception as exc:
-            print(f"local-cloud: {scheduled.arn}: {scheduled.expression!r} is not understood: {exc}", flush=True)
+            log.error("%s: %r is not understood: %s", scheduled.arn, scheduled.expression, exc)
             return None
 
 

@@ -28,8 +28,11 @@ from typing import Any
 from cdktf_lambda.emulator.cloud.invoke import Throttled, engine, invoke_function
 from cdktf_lambda.emulator.cloud.loops import Every
 from cdktf_lambda.emulator.cloud.sqs_events import batch_failures, sqs_record
+from cdktf_lambda.logs import room_logger
 
 __all__ = ["EsmConsumer", "EsmSupervisor", "install"]
+
+log = room_logger(__name__)
 
 #: Lambda starts polling an SQS queue with five concurrent batches.
 DEFAULT_CONCURRENCY = 5
@@ -99,7 +102,7 @@ class EsmConsumer:
                     queue.wait_for_messages(IDLE_WAIT_SECONDS)  # wakes up on SendMessage
                     time.sleep(0.02)  # visible but not receivable (a FIFO group in flight): do not spin
             except Exception as exc:
-                print(f"local-cloud: poller of {self.esm.event_source_arn}: {exc!r}", flush=True)
+                log.error("poller of %s: %r", self.esm.event_source_arn, exc)
                 time.sleep(1)
 
     def _gather(self, sqs: Any, queue: Any) -> list[Any]:
@@ -154,7 +157,7 @@ class EsmConsumer:
                 sqs.delete_message(queue.name, message.receipt_handle)
                 self.stats["deleted"] += 1
             except Exception as exc:
-                print(f"local-cloud: could not delete message {message.id}: {exc!r}", flush=True)
+                log.error("could not delete message %s: %r", message.id, exc)
         esm.local_last_processing_result = "OK" if not failed else "PROBLEM: Function call failed"
 
 

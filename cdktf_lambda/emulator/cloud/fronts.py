@@ -16,9 +16,12 @@ from cdktf_lambda.emulator.cloud.apigw import HttpResponse, standard_headers
 from cdktf_lambda.emulator.cloud.http import INTERNAL_ERROR, ApiApp, Request, UrlApp
 from cdktf_lambda.emulator.cloud.invoke import engine
 from cdktf_lambda.emulator.cloud.loops import Every
+from cdktf_lambda.logs import room_logger
 from cdktf_lambda.processes import free_port
 
 __all__ = ["Front", "HttpFronts", "fronts", "install"]
+
+log = room_logger(__name__)
 
 
 def _handler_class(app: ApiApp | UrlApp) -> type[BaseHTTPRequestHandler]:
@@ -33,7 +36,7 @@ def _handler_class(app: ApiApp | UrlApp) -> type[BaseHTTPRequestHandler]:
             try:
                 response = app.handle(request)
             except Exception as exc:
-                print(f"local-cloud: {app.key}: {exc!r}", flush=True)
+                log.error("%s: %r", app.key, exc)
                 response = standard_headers(HttpResponse.of_json(500, INTERNAL_ERROR), "-")
             self.send_response(response.status)
             for name, value in response.headers:

@@ -31,8 +31,11 @@ from cdktf_lambda.emulator.cloud.apigw import (
 )
 from cdktf_lambda.emulator.cloud.invoke import Invocation, Throttled, invoke_function
 from cdktf_lambda.emulator.cloud.routes import match_route
+from cdktf_lambda.logs import room_logger
 
 __all__ = ["INTERNAL_ERROR", "ApiApp", "Request", "UrlApp"]
+
+log = room_logger(__name__)
 
 _FUNCTION_IN_URI = re.compile(r"functions/(arn:[^/]+)/invocations")
 NOT_FOUND = {"message": "Not Found"}
@@ -240,7 +243,7 @@ def _put_log_line(account: str, region: str, group_arn: str, stream: str, line: 
             logs.ensure_log_stream(group, stream)
             logs.put_log_events(group, stream, [{"timestamp": int(unix_time_millis()), "message": line}])
     except Exception as exc:
-        print(f"local-cloud: access log to {group}: {exc!r}", flush=True)
+        log.error("access log to %s: %r", group, exc)
 
 
 class UrlApp:

@@ -27,6 +27,7 @@ from typing import Any
 
 from cdktf_lambda.emulator.cloud.artifacts import Artifacts
 from cdktf_lambda.emulator.cloud.config import CloudConfig
+from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.target import Target, local_target
 from cdktf_lambda.paths import cache_dir
 from cdktf_lambda.runtime.code import InvokeResult
@@ -43,6 +44,8 @@ __all__ = [
     "invoke_function",
     "iso_timestamp",
 ]
+
+log = room_logger(__name__)
 
 #: Credentials a function gets in the local cloud (moto accepts anything; they are not secrets).
 TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_SESSION_TOKEN": "test"}
@@ -224,4 +227,4 @@ def write_logs(fn: Any, text: str) -> None:
         now = int(unix_time_millis())
         logs.put_log_events(group, stream, [{"timestamp": now, "message": line} for line in text.splitlines()])
     except Exception as exc:  # logging must never fail the invocation
-        print(f"local-cloud: could not write the log of {fn.function_name}: {exc!r}", flush=True)
+        log.error("could not write the log of %s: %r", fn.function_name, exc)

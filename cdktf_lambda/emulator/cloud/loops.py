@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
+from cdktf_lambda.logs import room_logger
+
 __all__ = ["Every"]
+
+log = room_logger(__name__)
 
 
 class Every(threading.Thread):
@@ -23,5 +27,5 @@ class Every(threading.Thread):
             try:
                 self.step()
             except Exception as exc:
-                print(f"local-cloud: {self.name}: {exc!r}", flush=True)
+                log.error("%s: %r", self.name, exc)
             time.sleep(self.interval)

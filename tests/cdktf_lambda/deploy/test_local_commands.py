@@ -50,8 +50,10 @@ def test_the_local_cloud_across_processes(tmp_path: Path) -> None:
         assert up.returncode == 0, up.stdout + up.stderr
         server = recorded.read_state(workspace.moto_state)
         assert server is not None and processes.pid_alive(server.pid)
-        assert f"local cloud started: {server.endpoint_url}" in up.stdout
-        assert run(project, "up", "--no-deploy").stdout.startswith("local cloud already running")
+        assert f"cdktf-lambda: local cloud started: {server.endpoint_url}" in up.stderr
+        assert "tear down: cdktf-lambda local down" in up.stdout, "the hints are the result"
+        again = run(project, "up", "--no-deploy")
+        assert again.stderr.startswith("cdktf-lambda: local cloud already running"), again.stderr
 
         # Something deployed by hand: a function on a schedule and behind a function URL.
         lam = moto.aws_client("lambda", server.endpoint_url)
@@ -89,11 +91,14 @@ def test_the_local_cloud_across_processes(tmp_path: Path) -> None:
         lam.delete_function(FunctionName="demo-dev-echo")
         moto.aws_client("sqs", server.endpoint_url).create_queue(QueueName="left-behind")
         down = run(project, "down")
-        assert down.returncode == 1 and "left-behind" in down.stdout, down.stdout
+        assert down.returncode == 1 and "cdktf-lambda: error: resources left" in down.stderr, down.stderr
+        assert "left-behind" in down.stderr and down.stdout == "", "nothing but notes"
         assert processes.wait_gone(server.pid, 5), f"pid {server.pid} still alive"
         assert processes.port_is_free(server.port) and not moto.ping(server.endpoint_url)
         assert not workspace.moto_state.exists()
-        assert run(project, "status").returncode == 3
+        stopped = run(project, "status")
+        assert (stopped.returncode, stopped.stdout) == (3, "")
+        assert "is not running: `cdktf-lambda local up` starts it" in stopped.stderr
         assert run(project, "down").returncode == 0
     finally:
         workspace.stop_server()

@@ -1,4 +1,5 @@
-"""cdktf_lambda.deploy.mirror: provider mirror discovery, CLI config, subprocess environment, the CLI."""
+"""cdktf_lambda.deploy.mirror: provider mirror discovery, CLI config, subprocess environment; its command line
+(:mod:`cdktf_lambda.cli.mirror`)."""
 
 from __future__ import annotations
 
@@ -183,11 +184,13 @@ def test_env_delta_lists_changed_and_removed_variables(tmp_path: Path) -> None:
 
 
 def test_cli_write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    from cdktf_lambda.cli.mirror import main
+
     monkeypatch.setenv(settings.PROVIDER_MIRROR.name, str(make_mirror(tmp_path / "mirror")))
-    assert tc.main(["write-config", str(tmp_path / "x" / "cli.tfrc")]) == 0
+    assert main(["write-config", str(tmp_path / "x" / "cli.tfrc")]) == 0
     assert (tmp_path / "x" / "cli.tfrc").is_file()
     monkeypatch.setenv(settings.PROVIDER_MIRROR.name, str(tmp_path / "none"))
-    assert tc.main(["find-mirror"]) == 2
+    assert main(["find-mirror"]) == 2
     assert settings.PROVIDER_MIRROR.name in capsys.readouterr().err
 
 
@@ -197,7 +200,7 @@ def test_cli_runs_as_a_module(tmp_path: Path) -> None:
     env = {**os.environ, settings.PROVIDER_MIRROR.name: str(make_mirror(tmp_path / "mirror"))}
     dest = tmp_path / ".terraform.d" / "cli.tfrc"
     out = subprocess.run(
-        [sys.executable, "-m", "cdktf_lambda.deploy.mirror", "write-config", str(dest)],
+        [sys.executable, "-m", "cdktf_lambda.cli.mirror", "write-config", str(dest)],
         env=env,
         capture_output=True,
         text=True,

@@ -45,7 +45,7 @@ def _function(server: ms.MotoServer, name: str = "f", **extra):
 def test_every_fidelity_patch_is_applied(clean_moto: ms.MotoServer) -> None:
     log = Path(clean_moto.log_path).read_text()
     for name in FIDELITY_PATCHES:
-        assert f"moto_entry: patch {name}: applied" in log
+        assert f"cdktf-lambda: patch {name}: applied" in log
 
 
 def test_snap_start_is_returned_as_configured(clean_moto: ms.MotoServer) -> None:

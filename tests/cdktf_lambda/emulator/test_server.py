@@ -80,7 +80,7 @@ def test_start_answer_stop(tmp_path: Path) -> None:
         assert server.host == "127.0.0.1"
         assert server.is_alive() and server.answers() and server.gone_reason() is None
         assert ms.pid_is_moto(server.pid)
-        assert "moto_entry: patch sqs-compact-redrive-policy: applied" in (tmp_path / "moto.log").read_text()
+        assert "cdktf-lambda: patch sqs-compact-redrive-policy: applied" in (tmp_path / "moto.log").read_text()
     finally:
         assert ms.stop_server(server) is True
     assert_stopped(server)

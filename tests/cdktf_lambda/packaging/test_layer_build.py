@@ -4,7 +4,6 @@ Reading each lock format is tested in ``locks/``; the formats against each other
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import zipfile
@@ -32,9 +31,7 @@ def wheelhouse(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def x86_build(wheelhouse, tmp_path_factory):
     """python3.13/x86_64 built from the session's wheels (offline)."""
-    return build_layer(
-        LAMBDA_LOCK, Target(), tmp_path_factory.mktemp("x86-cache"), wheelhouse=wheelhouse, log=io.StringIO()
-    )
+    return build_layer(LAMBDA_LOCK, Target(), tmp_path_factory.mktemp("x86-cache"), wheelhouse=wheelhouse)
 
 
 def names(path: Path) -> list[str]:
@@ -82,15 +79,14 @@ def test_pip_installs_wheels_for_the_lambda_platform_only(tmp_path, target, newe
     assert command[command.index("--index-url") + 1] == "https://x.invalid"
 
 
-def test_a_package_without_a_wheel_for_the_platform_fails_with_pip_s_reason(tmp_path):
+def test_a_package_without_a_wheel_for_the_platform_fails_with_pip_s_reason(tmp_path, capsys):
     empty = tmp_path / "no-wheels"
     empty.mkdir()
-    log = io.StringIO()
     expected = r"(?s)^annotated-doc==0.0.7 of lambda_src/Pipfile.lock has neither a wheel for python3.13/x86_64 nor an "
     expected += r"sdist: .*No matching distribution"
     with pytest.raises(DependencyBuildError, match=expected):
-        build_layer(LAMBDA_LOCK, Target(), tmp_path / "cache", wheelhouse=empty, log=log)
-    assert log.getvalue().endswith("failed\n")
+        build_layer(LAMBDA_LOCK, Target(), tmp_path / "cache", wheelhouse=empty)
+    assert capsys.readouterr().err.endswith("failed\n"), "the progress line says the step failed"
     assert not list((tmp_path / "cache").glob("*.zip")), "no zip is cached after a failed build"
     assert not list((tmp_path / "cache").glob(".deps-build-*")), "the build directory is removed"
 
@@ -164,28 +160,28 @@ def test_strip_tree_keeps_runtime_modules_named_test(tmp_path):
 
 
 @pytest.mark.slow
-def test_real_registry_build_is_byte_identical_to_an_offline_build_elsewhere(tmp_path, monkeypatch, x86_build):
+def test_real_registry_build_is_byte_identical_to_an_offline_build_elsewhere(tmp_path, monkeypatch, x86_build, capsys):
     """The one test that installs from the registry (the lock's index), in another directory and cache."""
     monkeypatch.delenv(settings.WHEELHOUSE.name, raising=False)
     elsewhere = tmp_path / "elsewhere" / "checkout"
     elsewhere.mkdir(parents=True)
     monkeypatch.chdir(elsewhere)
-    log = io.StringIO()
-    built = build_layer(LAMBDA_LOCK, Target(), tmp_path / "other-cache", log=log)
+    built = build_layer(LAMBDA_LOCK, Target(), tmp_path / "other-cache")
+    progress = capsys.readouterr().err
     assert not built.cached
     assert built.path.read_bytes() == x86_build.path.read_bytes()
     assert (built.zip_hash, built.path.name) == (x86_build.zip_hash, x86_build.path.name)
-    assert log.getvalue().startswith("cdktf-lambda: building dependency layer for python3.13/x86_64 from ")
-    assert log.getvalue().count("\n") == 1 and " MiB unzipped, " in log.getvalue()
+    assert progress.startswith("cdktf-lambda: building dependency layer for python3.13/x86_64 from ")
+    assert progress.count("\n") == 1 and " MiB unzipped, " in progress
 
 
-def test_a_second_build_is_a_cache_hit_without_pip_and_silent(x86_build):
-    log = io.StringIO()
+def test_a_second_build_is_a_cache_hit_without_pip_and_silent(x86_build, capsys, caplog):
+    capsys.readouterr()
     with started_processes() as commands:
-        again = build_layer(LAMBDA_LOCK, Target(), x86_build.path.parent, log=log)
+        again = build_layer(LAMBDA_LOCK, Target(), x86_build.path.parent)
     assert again.cached and again.path == x86_build.path and again.zip_hash == x86_build.zip_hash
     assert pip_runs(commands) == [] and commands == []
-    assert log.getvalue() == ""
+    assert capsys.readouterr() == ("", "") and caplog.records == []
     assert again.unzipped_size == x86_build.unzipped_size
 
 
@@ -210,7 +206,7 @@ def test_a_corrupt_cache_entry_is_rebuilt(wheelhouse, tmp_path, x86_build):
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / x86_build.path.name).write_bytes(b"not a zip")
-    built = build_layer(LAMBDA_LOCK, Target(), cache, wheelhouse=wheelhouse, log=io.StringIO())
+    built = build_layer(LAMBDA_LOCK, Target(), cache, wheelhouse=wheelhouse)
     assert not built.cached and built.zip_hash == x86_build.zip_hash
 
 
@@ -224,7 +220,7 @@ def test_pip_ignores_machine_configuration_and_takes_the_wheelhouse_from_the_env
     monkeypatch.setenv("PIP_NO_BINARY", ":all:")
     monkeypatch.setenv(settings.WHEELHOUSE.name, os.fspath(wheelhouse))
     with started_processes() as commands:
-        built = build_layer(LAMBDA_LOCK, Target(), tmp_path / "cache", log=io.StringIO())
+        built = build_layer(LAMBDA_LOCK, Target(), tmp_path / "cache")
     (pip,) = pip_runs(commands)
     assert "--isolated" in pip and "--no-index" in pip and os.fspath(wheelhouse) in pip
     assert built.zip_hash == x86_build.zip_hash

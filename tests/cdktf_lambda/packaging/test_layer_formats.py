@@ -3,7 +3,9 @@ bytes; its sdist-only docopt is built into a pure wheel; exclude= leaves package
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import zipfile
 
 import pytest
@@ -34,10 +36,10 @@ def format_builds(wheelhouse, tmp_path_factory):
     cache = tmp_path_factory.mktemp("formats-cache")
     builds = {}
     for kind, lock in WEBAPP_LOCKS.items():
-        log = io.StringIO()
-        with started_processes() as commands:
-            built = build_layer(lock, Target(), cache, wheelhouse=wheelhouse, log=log)
-        builds[kind] = (built, log.getvalue(), pip_runs(commands))
+        progress = io.StringIO()
+        with started_processes() as commands, contextlib.redirect_stderr(progress):
+            built = build_layer(lock, Target(), cache, wheelhouse=wheelhouse)
+        builds[kind] = (built, progress.getvalue(), pip_runs(commands))
     return builds
 
 
@@ -93,33 +95,35 @@ def test_a_cache_hit_reports_the_same_sizes_and_a_lost_sizes_file_rebuilds(forma
     again = build_layer(WEBAPP_LOCKS["poetry"], Target(), built.path.parent, wheelhouse=wheelhouse)
     assert again.cached and again.package_sizes == built.package_sizes
     built.path.with_suffix(".sizes.json").unlink()
-    rebuilt = build_layer(WEBAPP_LOCKS["poetry"], Target(), built.path.parent, wheelhouse=wheelhouse, log=io.StringIO())
+    rebuilt = build_layer(WEBAPP_LOCKS["poetry"], Target(), built.path.parent, wheelhouse=wheelhouse)
     assert not rebuilt.cached and rebuilt.zip_hash == built.zip_hash and rebuilt.package_sizes == built.package_sizes
 
 
-def test_exclude_leaves_packages_out_and_says_so(format_builds, wheelhouse, tmp_path):
-    log = io.StringIO()
+def test_exclude_leaves_packages_out_and_says_so(format_builds, wheelhouse, tmp_path, capsys):
     kept = build_layer(
         WEBAPP_LOCKS["pipfile"],
         Target(),
         tmp_path,
         exclude=["WebOb", "legacy_cgi", "backports.tarfile"],
         wheelhouse=wheelhouse,
-        log=log,
     )
     assert kept.excluded == ("legacy-cgi", "webob"), "backports-tarfile is not selected for 3.13: nothing dropped"
     assert set(WEBAPP_PY313) - set(kept.packages) == {"legacy-cgi==2.6.4", "webob==1.8.11"}
     assert not [n for n in names(kept) if n.startswith(("python/webob", "python/cgi", "python/legacy_cgi"))]
-    assert "(15 packages; excluded legacy-cgi, webob)... done: " in log.getvalue()
+    assert "(15 packages; excluded legacy-cgi, webob)... done: " in capsys.readouterr().err
     full, _, _ = format_builds["pipfile"]
     assert kept.key != full.key and kept.unzipped_size < full.unzipped_size
 
 
-def test_a_uv_workspace_layer_holds_what_the_members_need_and_says_the_members_are_left_out(wheelhouse, tmp_path):
-    log = io.StringIO()
-    built = build_layer(UV_WORKSPACE / "uv.lock", Target(), tmp_path, wheelhouse=wheelhouse, log=log)
+def test_a_uv_workspace_layer_holds_what_the_members_need_and_says_the_members_are_left_out(
+    wheelhouse, tmp_path, capsys, caplog
+):
+    caplog.set_level(logging.INFO, logger="cdktf_lambda.packaging")
+    built = build_layer(UV_WORKSPACE / "uv.lock", Target(), tmp_path, wheelhouse=wheelhouse)
     assert built.packages == ("docopt==0.6.2", "mangum==0.22.0", "typing-extensions==4.16.0", "tzlocal==5.4.5")
     assert not [n for n in names(built) if n.startswith(("python/ws_core", "python/ws_app"))]
-    note, progress = log.getvalue().splitlines()
-    assert note.startswith("cdktf-lambda: note: tests/fixtures/locks/uv-workspace/uv.lock: workspace members ws-app")
+    (note,) = caplog.records
+    assert note.levelno == logging.WARNING
+    assert note.getMessage().startswith("tests/fixtures/locks/uv-workspace/uv.lock: workspace members ws-app")
+    (progress,) = capsys.readouterr().err.splitlines()
     assert progress.startswith("cdktf-lambda: building dependency layer for python3.13/x86_64 from tests/fixtures/")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
+import logging
 import shutil
 import struct
 import subprocess
@@ -67,9 +67,17 @@ GOOD_CODE = {"app.py": "import lib\n\ndef handler(event, context):\n    return l
 GOOD_LAYER = {"python/lib/__init__.py": "VALUE = 1\n", "python/lib/_speedups.so": shared_object()}
 
 
-def run_doctor(outdir: Path, **kwargs) -> tuple[list[str], str]:
-    log = io.StringIO()
-    return doctor(outdir=outdir, log=log, **kwargs), log.getvalue()
+@pytest.fixture
+def run_doctor(caplog):
+    """``doctor(outdir, ...)``: its problems, and the report it logged (one line per note)."""
+
+    def run(outdir: Path, **kwargs) -> tuple[list[str], str]:
+        caplog.set_level(logging.INFO, logger="cdktf_lambda.tools")
+        caplog.clear()
+        problems = doctor(outdir=outdir, **kwargs)
+        return problems, "".join(record.getMessage() + "\n" for record in caplog.records)
+
+    return run
 
 
 def test_the_reference_app_passes(app_out):
@@ -88,13 +96,13 @@ def test_the_reference_app_passes(app_out):
     assert "largest: " in result.stderr
 
 
-def test_a_clean_planted_stack_passes(tmp_path):
+def test_a_clean_planted_stack_passes(tmp_path, run_doctor):
     problems, report = run_doctor(planted_stack(tmp_path, GOOD_CODE, GOOD_LAYER))
     assert problems == [], report
     assert "planted-fn: handler app.handler imports on python3.13" in report
 
 
-def test_an_aarch64_shared_object_in_an_x86_64_layer_is_caught(tmp_path):
+def test_an_aarch64_shared_object_in_an_x86_64_layer_is_caught(tmp_path, run_doctor):
     layer = {**GOOD_LAYER, "python/lib/_speedups.so": shared_object(183)}
     problems, _ = run_doctor(planted_stack(tmp_path, GOOD_CODE, layer), import_handlers=False)
     assert problems == [
@@ -103,7 +111,7 @@ def test_an_aarch64_shared_object_in_an_x86_64_layer_is_caught(tmp_path):
     ]
 
 
-def test_a_shared_object_needing_a_newer_glibc_than_lambdas_is_caught(tmp_path):
+def test_a_shared_object_needing_a_newer_glibc_than_lambdas_is_caught(tmp_path, run_doctor):
     """The planted library is Debian trixie's python3.13 (glibc 2.41, needs GLIBC_2.38)."""
     target = target_python("python3.13")
     newer = target.rootfs.root / "usr/bin/python3.13" if target.rootfs else Path(str(target.executable)).resolve()
@@ -114,7 +122,7 @@ def test_a_shared_object_needing_a_newer_glibc_than_lambdas_is_caught(tmp_path):
     assert problems[0].endswith("; python3.13 on Lambda has glibc 2.34")
 
 
-def test_a_handler_importing_a_package_that_is_not_shipped_is_caught(tmp_path):
+def test_a_handler_importing_a_package_that_is_not_shipped_is_caught(tmp_path, run_doctor):
     code = {"app.py": "import lib\nimport requests\n\ndef handler(event, context):\n    return 1\n"}
     problems, _ = run_doctor(planted_stack(tmp_path, code, GOOD_LAYER))
     assert problems == [
@@ -123,7 +131,7 @@ def test_a_handler_importing_a_package_that_is_not_shipped_is_caught(tmp_path):
     ]
 
 
-def test_a_package_over_the_limit_is_caught_largest_first(tmp_path):
+def test_a_package_over_the_limit_is_caught_largest_first(tmp_path, run_doctor):
     layer = {**GOOD_LAYER, "python/huge/__init__.py": "", "python/huge/blob.bin": bytes(251 * 2**20)}
     outdir = planted_stack(tmp_path, GOOD_CODE, layer)
     problems, report = run_doctor(outdir, import_handlers=False)

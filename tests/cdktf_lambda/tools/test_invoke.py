@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
+import logging
 import os
 import shutil
 import socket
@@ -162,10 +162,11 @@ def test_the_api_logs_its_request_on_stderr(app_out, offline_env):
     assert "REPORT RequestId: " in result.stderr and "Memory Size: 128 MB" in result.stderr
 
 
-def test_a_handler_error_comes_back_in_lambdas_shape_from_the_official_client(app_out):
-    log = io.StringIO()
-    result = invoke("worker", {}, outdir=app_out, log=log)
-    assert RUNS_ON_3_13 in log.getvalue()
+def test_a_handler_error_comes_back_in_lambdas_shape_from_the_official_client(app_out, caplog):
+    caplog.set_level(logging.INFO, logger="cdktf_lambda.tools")
+    result = invoke("worker", {}, outdir=app_out)
+    (running,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("running practice-dev-worker")]
+    assert RUNS_ON_3_13 in running
     assert set(result.error) == {"errorMessage", "errorType", "requestId", "stackTrace"}
     assert result.error["errorType"] == "UnexpectedBatchTypeError"
     assert any('File "/var/task/worker.py"' in frame for frame in result.error["stackTrace"])
@@ -198,7 +199,7 @@ def test_invoke_worker_reports_the_bad_record_and_writes_the_good_ones(app_out, 
     )
     event = json.loads((EVENTS / "sqs_batch_one_bad.json").read_text())
     environment = {**TEST_AWS_ENV, "AWS_ENDPOINT_URL": moto_server.endpoint_url, "GREETINGS_TABLE": table}
-    result = invoke("worker", event, outdir=app_out, environment=environment, log=io.StringIO(), prefer=prefer)
+    result = invoke("worker", event, outdir=app_out, environment=environment, prefer=prefer)
     assert result.ok, result.error
     assert result.response["batchItemFailures"] == [{"itemIdentifier": event["Records"][1]["messageId"]}]
     items = dynamodb.scan(TableName=table)["Items"]
@@ -233,7 +234,7 @@ def test_a_layer_without_fastapi_fails_with_an_import_error_as_on_lambda(no_fast
 
 
 def test_on_the_host_the_handler_sees_only_the_task_root_the_layers_and_the_standard_library(no_fastapi_out):
-    result = invoke("probe", {}, outdir=no_fastapi_out, log=io.StringIO(), prefer="host")
+    result = invoke("probe", {}, outdir=no_fastapi_out, prefer="host")
     assert result.ok, result.error
     response = result.response
     task_root, site, opt_python, runtime, *stdlib = response["sys_path"]

@@ -16,7 +16,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cloud]:
     """A moto server with the local cloud (asynchronous retries after 0.2 s) for the module; stopped by PID."""
     log = tmp_path_factory.mktemp("cloud") / "moto.log"
     with moto.running_server(log_path=log, extra_env={"CDKTF_LAMBDA_LOCAL_ASYNC_RETRY_DELAYS": "0.2"}) as server:
-        assert "moto_entry: local cloud: applied" in Path(log).read_text(), server.log_tail()
+        assert "cdktf-lambda: local cloud: applied" in Path(log).read_text(), server.log_tail()
         iam = moto.aws_client("iam", server.endpoint_url)
         role = iam.create_role(RoleName="local-cloud-tests", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         ready = Cloud(server, role)
