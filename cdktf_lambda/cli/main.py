@@ -151,7 +151,7 @@ def _invoke(args: argparse.Namespace) -> int:
     if result.ok:
         print(json.dumps(result.response, indent=2))
         return 0
-    error = result.error or {}
+    error: dict[str, object] = dict(result.error or {})
     if error.get("errorType") == "Runtime.ImportModuleError":
         print(
             "cdktf-lambda: the handler could not be imported (ImportError): a module it needs is in neither the "

@@ -149,7 +149,7 @@ def provider_versions(mirror: Path, provider: str = DEFAULT_PROVIDER, target: st
     return sorted(versions, key=_version_key)
 
 
-def _version_key(version: str) -> tuple:
+def _version_key(version: str) -> tuple[tuple[int, int, str], ...]:
     parts = []
     for piece in version.replace("-", ".").split("."):
         parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))

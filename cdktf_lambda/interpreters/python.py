@@ -137,8 +137,9 @@ def _probe_rootfs(rootfs: Rootfs) -> dict[str, str] | None:
     record = rootfs.home / _PROBE_FILE
     try:
         cached = json.loads(record.read_text(encoding="utf-8"))
-        if cached.get("identity") == identity and isinstance(cached.get("info"), dict):
-            return cached["info"]
+        info = cached.get("info")
+        if cached.get("identity") == identity and isinstance(info, dict):
+            return {str(key): str(value) for key, value in info.items()}
     except (OSError, ValueError, AttributeError):
         pass
     info = _probe_json(rootfs.loader_command())

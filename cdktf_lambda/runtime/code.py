@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cdktf_lambda.errors import InvokeError
+from cdktf_lambda.runtime.types import ErrorObject
 
 __all__ = ["INIT_SECONDS", "FunctionCode", "InvokeResult", "Runner", "check_exists", "extract", "lambda_environment"]
 
@@ -46,7 +47,7 @@ class InvokeResult:
     """What the handler returned (``response``) or Lambda's error object (``error``), and its output."""
 
     response: Any = None
-    error: dict[str, Any] | None = None
+    error: ErrorObject | None = None
     logs: str = ""
     python: str = ""
 

@@ -38,6 +38,7 @@ from cdktf_lambda.runtime.code import (
     extract,
     lambda_environment,
 )
+from cdktf_lambda.runtime.types import ErrorObject
 
 __all__ = ["BOOTSTRAP", "HostRunner"]
 
@@ -110,7 +111,7 @@ class HostRunner:
             result_file = root / "result.json"
             if not result_file.is_file():
                 message = f"Runtime exited with error: exit status {completed.returncode}"
-                error = {"errorMessage": message, "errorType": "Runtime.ExitError"}
+                error: ErrorObject = {"errorMessage": message, "errorType": "Runtime.ExitError"}
                 return InvokeResult(error=error, logs=completed.stdout, python=self.interpreter)
             outcome = json.loads(result_file.read_text(encoding="utf-8"))
         return InvokeResult(

@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from cdktf_lambda.errors import ProvisionError
 from cdktf_lambda.interpreters import TargetPython, target_python
@@ -33,6 +33,7 @@ from cdktf_lambda.runtime.client import install_runtime_client
 from cdktf_lambda.runtime.code import INIT_SECONDS, FunctionCode, InvokeResult, extract, lambda_environment
 from cdktf_lambda.runtime.context import FAKE_ACCOUNT
 from cdktf_lambda.runtime.sandbox import Isolation, Layout, isolation, runtime_command
+from cdktf_lambda.runtime.types import ErrorObject
 
 __all__ = ["RuntimeRunner", "check_platform", "timeout_error"]
 
@@ -45,7 +46,7 @@ def check_platform() -> None:
         raise ProvisionError(f"Lambda functions run on Linux; this machine runs {platform.system()}")
 
 
-def timeout_error(request_id: str, timeout: float) -> dict[str, str]:
+def timeout_error(request_id: str, timeout: float) -> ErrorObject:
     """What Lambda answers for an invocation that ran past its timeout."""
     return {"errorType": "Sandbox.Timedout", "errorMessage": f"RequestId: {request_id} Error: " + _timed_out(timeout)}
 
@@ -179,7 +180,8 @@ class _Runtime:
             pass
         output = self._take_output()
         if self.api.init_error is not None:
-            return json.loads(self.api.init_error)
+            error: dict[str, Any] = json.loads(self.api.init_error)
+            return error
         if self.api.polled.is_set():
             return None
         status = "timed out" if self.alive() else f"exited with status {self.process and self.process.poll()}"
@@ -198,12 +200,12 @@ class _Runtime:
         self._wait(invocation)
         duration_ms = (time.monotonic() - (invocation.received_at or started)) * 1000
         logs = f"START RequestId: {request_id} Version: $LATEST\n" + self._take_output()
-        error: dict[str, Any] | None = None
+        error: ErrorObject | None = None
         response: Any = None
         if invocation.outcome == "response":
             response = _decode(invocation.result)
         elif invocation.outcome in ("error", "init_error"):
-            error = invocation.json()
+            error = cast(ErrorObject, invocation.json())
         elif invocation.outcome == "timeout":
             logs += f"{_stamp()} {request_id} {_timed_out(code.timeout)}\n"
             error = timeout_error(request_id, code.timeout)

@@ -62,8 +62,10 @@ def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec) -> 
             f"{run_target.label}; its lock file {meta['lock_file']!r} (needed to rebuild it) is not here. "
             "Run from the project directory, or pass --python with a matching interpreter."
         )
-    selection = {option: meta.get(option) for option in ("categories", "groups", "extras")}
-    lock = read_lock(lock_file, lock_format=meta.get("lock_format"), **selection)
+    categories, groups, extras = meta.get("categories"), meta.get("groups"), meta.get("extras")
+    lock = read_lock(
+        lock_file, lock_format=meta.get("lock_format"), categories=categories, groups=groups, extras=extras
+    )
     if lock.sha256 != meta.get("lock_sha256"):
         log.warning("%s changed since the synth; the local layer follows the lock now", meta["lock_file"])
     log.info(
@@ -76,8 +78,17 @@ def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec) -> 
         meta["lock_file"],
     )
     # The lock may have been resolved for the layer's Python, not this one: an approximation, said above.
-    options = {"lock_format": lock.format, **selection, "exclude": meta.get("exclude"), "check_python": False}
-    return build_layer(lock_file, run_target, cache_dir(), **options).path
+    return build_layer(
+        lock_file,
+        run_target,
+        cache_dir(),
+        lock_format=lock.format,
+        categories=categories,
+        groups=groups,
+        extras=extras,
+        exclude=meta.get("exclude"),
+        check_python=False,
+    ).path
 
 
 def invoke(

@@ -31,6 +31,7 @@ from cdktf_lambda.emulator.cloud.apigw import (
 )
 from cdktf_lambda.emulator.cloud.invoke import Invocation, Throttled, invoke_function
 from cdktf_lambda.emulator.cloud.routes import match_route
+from cdktf_lambda.emulator.cloud.types import HttpApiEvent
 from cdktf_lambda.logs import room_logger
 
 __all__ = ["INTERNAL_ERROR", "ApiApp", "Request", "UrlApp"]
@@ -56,7 +57,7 @@ class Request:
     def header_map(self) -> dict[str, str]:
         return {name.lower(): value for name, value in self.headers}
 
-    def event(self, **context: Any) -> dict[str, Any]:
+    def event(self, **context: Any) -> HttpApiEvent:
         """The payload 2.0 event of this request; ``context``: the rest of :func:`~.apigw.http_event`'s arguments."""
         return http_event(
             method=self.method,
@@ -69,7 +70,7 @@ class Request:
         )
 
 
-def _invoke_within(fn: Any, event: dict[str, Any], seconds: float) -> Invocation | None:
+def _invoke_within(fn: Any, event: HttpApiEvent, seconds: float) -> Invocation | None:
     """Run ``fn`` on ``event``; None if it runs longer than ``seconds`` once started (it finishes in the background).
 
     The integration timeout counts from the function's start: waiting for a local run slot is not the function's.
@@ -93,7 +94,8 @@ def _invoke_within(fn: Any, event: dict[str, Any], seconds: float) -> Invocation
         return None
     if "error" in box:
         raise box["error"]
-    return box["outcome"]
+    outcome: Invocation = box["outcome"]
+    return outcome
 
 
 def _lambda(account: str, region: str) -> Any:
@@ -102,7 +104,7 @@ def _lambda(account: str, region: str) -> Any:
     return lambda_backends[account][region]
 
 
-def _answer(fn: Any, event: dict[str, Any], seconds: float) -> tuple[HttpResponse, str]:
+def _answer(fn: Any, event: HttpApiEvent, seconds: float) -> tuple[HttpResponse, str]:
     """The HTTP answer of ``fn`` to ``event`` and the integration error message (empty when none)."""
     try:
         outcome = _invoke_within(fn, event, seconds)

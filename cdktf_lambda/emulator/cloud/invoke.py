@@ -34,6 +34,7 @@ from cdktf_lambda.runtime.code import InvokeResult
 from cdktf_lambda.runtime.host import HostRunner
 from cdktf_lambda.runtime.provided import runtime_packages_dir
 from cdktf_lambda.runtime.selection import RunnerChoice, Runners
+from cdktf_lambda.runtime.types import ErrorObject
 
 __all__ = [
     "Engine",
@@ -161,7 +162,7 @@ def _run(fn: Any, event: Any, request_id: str, on_start: Callable[[], None] | No
     except Throttled:
         raise
     except Exception as exc:  # a problem of the local cloud looks like a failed invocation, not an HTTP 500
-        error = {"errorMessage": f"local cloud: {exc}", "errorType": "Runtime.LocalRunnerError"}
+        error: ErrorObject = {"errorMessage": f"local cloud: {exc}", "errorType": "Runtime.LocalRunnerError"}
         return InvokeResult(error=error, logs=traceback.format_exc())
 
 
