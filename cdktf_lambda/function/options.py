@@ -10,12 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 from cdktf_lambda.errors import InvalidParameterError
 from cdktf_lambda.limits import validate_choice, validate_int_range
 from cdktf_lambda.tokens import is_token
-from cdktf_lambda.types import ApplicationLogLevel, LogFormat, RecursiveLoop, SystemLogLevel
+from cdktf_lambda.types import (
+    APPLICATION_LOG_LEVELS,
+    LOG_FORMATS,
+    RECURSIVE_LOOPS,
+    SYSTEM_LOG_LEVELS,
+    ApplicationLogLevel,
+    LogFormat,
+    RecursiveLoop,
+    SystemLogLevel,
+)
 
 __all__ = [
     "ApplicationLogLevel",
@@ -139,7 +148,7 @@ class FunctionOptions:
             )
         self._validate_logging()
         if self.recursive_loop is not None and not is_token(self.recursive_loop):
-            validate_choice("recursive_loop", self.recursive_loop, get_args(RecursiveLoop))
+            validate_choice("recursive_loop", self.recursive_loop, RECURSIVE_LOOPS)
         validate_int_range("maximum_retry_attempts", self.maximum_retry_attempts, 0, MAX_RETRY_ATTEMPTS, "retries")
         validate_int_range(
             "maximum_event_age_in_seconds", self.maximum_event_age_in_seconds, MIN_EVENT_AGE_S, MAX_EVENT_AGE_S, "s"
@@ -190,10 +199,10 @@ class FunctionOptions:
     def _validate_logging(self) -> None:
         if is_token(self.logging_log_format):
             return
-        validate_choice("logging_log_format", self.logging_log_format, get_args(LogFormat))
+        validate_choice("logging_log_format", self.logging_log_format, LOG_FORMATS)
         for parameter, levels in (
-            ("logging_application_log_level", get_args(ApplicationLogLevel)),
-            ("logging_system_log_level", get_args(SystemLogLevel)),
+            ("logging_application_log_level", APPLICATION_LOG_LEVELS),
+            ("logging_system_log_level", SYSTEM_LOG_LEVELS),
         ):
             value = getattr(self, parameter)
             if value is None or is_token(value):

@@ -10,7 +10,7 @@ from cdktf_lambda.errors import InvalidParameterError
 from cdktf_lambda.function.execution_role import ExecutionRole
 from cdktf_lambda.limits import tags_argument, validate_choice
 from cdktf_lambda.tokens import is_token
-from cdktf_lambda.types import BillingMode, KeyType
+from cdktf_lambda.types import BILLING_MODES, KEY_TYPES, BillingMode, KeyType
 
 __all__ = ["BillingMode", "DynamoTable", "KeyType"]
 
@@ -97,13 +97,13 @@ class DynamoTable(cdk.Construct):
         if not is_token(table_name) and (not isinstance(table_name, str) or not _TABLE_NAME.match(table_name)):
             raise InvalidParameterError("table_name", table_name, "3 to 255 letters, digits, '_', '-' or '.'")
         _check_attribute_name("partition_key", partition_key)
-        validate_choice("partition_key_type", partition_key_type, ("S", "N", "B"))
+        validate_choice("partition_key_type", partition_key_type, KEY_TYPES)
         if sort_key is not None:
             _check_attribute_name("sort_key", sort_key)
-            validate_choice("sort_key_type", sort_key_type, ("S", "N", "B"))
+            validate_choice("sort_key_type", sort_key_type, KEY_TYPES)
             if sort_key == partition_key:
                 raise InvalidParameterError("sort_key", sort_key, "an attribute other than the partition key")
-        validate_choice("billing_mode", billing_mode, ("PAY_PER_REQUEST", "PROVISIONED"))
+        validate_choice("billing_mode", billing_mode, BILLING_MODES)
         _check_capacity("read_capacity", read_capacity, billing_mode)
         _check_capacity("write_capacity", write_capacity, billing_mode)
         if ttl_attribute is not None:

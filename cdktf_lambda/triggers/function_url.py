@@ -6,7 +6,7 @@ from cdktf_lambda import cdk
 from cdktf_lambda.function.lambda_python_function import LambdaPythonFunction
 from cdktf_lambda.limits import validate_choice
 from cdktf_lambda.triggers.http_api import CorsOptions
-from cdktf_lambda.types import AuthType
+from cdktf_lambda.types import AUTH_TYPES, AuthType
 
 __all__ = ["FunctionUrl"]
 
@@ -41,7 +41,7 @@ class FunctionUrl(cdk.Construct):
         cors: CorsOptions | None = None,
     ) -> None:
         super().__init__(scope, id_)
-        validate_choice("authorization_type", authorization_type, ("AWS_IAM", "NONE"))
+        validate_choice("authorization_type", authorization_type, AUTH_TYPES)
         self.function_url = cdk.LambdaFunctionUrl(
             self,
             "url",
