@@ -42,7 +42,7 @@ from cdktf_lambda.runtime.runner import RuntimeRunner
 from cdktf_lambda.runtime.selection import Runners
 from cdktf_lambda.tools.synthesized import FunctionSpec, InvokeError, LayerSpec, find_function, load_stack
 
-__all__ = ["InvokeResult", "function_code", "invoke", "parse_assignments", "read_event"]
+__all__ = ["InvokeResult", "LocalInvoker", "function_code", "invoke", "parse_assignments", "read_event"]
 
 
 def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec, log: IO[str]) -> Path:
@@ -72,6 +72,102 @@ def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec, log
     return build_layer(lock_file, run_target, cache_dir(), log=log, **options).path
 
 
+class LocalInvoker:
+    """Runs the functions of one synthesized stack (see the module docstring), keeping every runtime it started
+    warm until :meth:`close`: a second event to the same function skips the cold start.
+
+    Parameters
+    ----------
+    outdir
+        The synth output directory. Default: ``"cdktf.out"``.
+    stack
+        Stack name. Default: the only (or first) stack.
+    python
+        Host fallback: the interpreter to run handlers with. Default: ``python<runtime version>`` if available,
+        else this one.
+    prefer
+        ``"target"`` (default): each function's own runtime when it can be had here; ``"host"``: the host fallback.
+    log
+        Where notes and the functions' output go. Default: ``sys.stderr``.
+    """
+
+    def __init__(
+        self,
+        outdir: str | os.PathLike[str] = "cdktf.out",
+        stack: str | None = None,
+        *,
+        python: str | None = None,
+        prefer: Literal["target", "host"] = "target",
+        log: IO[str] | None = None,
+    ) -> None:
+        self.stack_dir, self.stack_json = load_stack(outdir, stack)
+        self._python = python
+        self._log = log
+        self._own_runtime = prefer == "target" and python is None
+        self._spec: FunctionSpec | None = None  # the function the host fallback's runner is made for (its notes)
+        self._runners = Runners(self._host, prefer="target" if self._own_runtime else "host")
+
+    @property
+    def log(self) -> IO[str]:
+        return self._log or sys.stderr
+
+    def function(self, function: str) -> FunctionSpec:
+        """The function named ``function`` (``function_name``, construct id or logical id) in the stack."""
+        return find_function(self.stack_dir, self.stack_json, function)
+
+    def _host(self, runtime: str) -> tuple[HostRunner, Target]:
+        assert self._spec is not None
+        return _host_runner(self._spec, self._python, self.log)
+
+    def invoke(
+        self,
+        function: str,
+        event: Any,
+        *,
+        environment: Mapping[str, str] | None = None,
+        timeout: int | None = None,
+    ) -> InvokeResult:
+        """Run ``function``'s handler on ``event``.
+
+        Parameters
+        ----------
+        function
+            ``function_name`` (``practice-dev-api-server``) or construct id (``api_server``).
+        event
+            The event (any JSON value).
+        environment
+            Variables added to (or replacing) the function's environment.
+        timeout
+            Seconds. Default: the function's timeout (host fallback: plus Lambda's 10 s init, as a cold start has).
+        """
+        log = self.log
+        spec = self.function(function)
+        for reference in spec.external_layers:
+            log.write(f"cdktf-lambda: layer {reference} is not built by this stack; skipped locally\n")
+        for key, value in spec.environment.items():
+            if "${" in value:
+                log.write(f"cdktf-lambda: environment variable {key} is a Terraform reference, passed unresolved\n")
+        code = function_code(spec, environment, timeout)
+        self._spec = spec
+        choice = self._runners.choose(spec.runtime, spec.architecture)
+        if isinstance(choice.runner, RuntimeRunner):
+            log.write(f"cdktf-lambda: running {spec.function_name} on {choice.runner.describe(code)}\n")
+        else:
+            layers = tuple(_layer_zip(layer, choice.target, spec, log) for layer in spec.layers)
+            code = dataclasses.replace(code, layer_zips=layers)
+        return choice.runner.invoke(code, event, log=log)
+
+    def close(self) -> None:
+        """Stop every runtime started (later invocations start afresh)."""
+        self._runners.close()
+
+    def __enter__(self) -> LocalInvoker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def invoke(
     function: str,
     event: Any,
@@ -84,52 +180,10 @@ def invoke(
     log: IO[str] | None = None,
     prefer: Literal["target", "host"] = "target",
 ) -> InvokeResult:
-    """Run ``function``'s handler on ``event`` from the synthesized artifacts (see the module docstring).
-
-    Parameters
-    ----------
-    function
-        ``function_name`` (``practice-dev-api-server``) or construct id (``api_server``).
-    event
-        The event (any JSON value).
-    outdir
-        The synth output directory. Default: ``"cdktf.out"``.
-    stack
-        Stack name. Default: the only (or first) stack.
-    python
-        Host fallback: the interpreter to run the handler with. Default: ``python<runtime version>`` if available,
-        else this one.
-    environment
-        Variables added to (or replacing) the function's environment.
-    timeout
-        Seconds. Default: the function's timeout (host fallback: plus Lambda's 10 s init).
-    log
-        Where notes and the function's output go. Default: ``sys.stderr``.
-    prefer
-        ``"target"`` (default): the function's own runtime when it can be had here; ``"host"``: the host fallback.
-    """
-    log = log or sys.stderr
-    stack_dir, stack_json = load_stack(outdir, stack)
-    spec = find_function(stack_dir, stack_json, function)
-    for reference in spec.external_layers:
-        log.write(f"cdktf-lambda: layer {reference} is not built by this stack; skipped locally\n")
-    for key, value in spec.environment.items():
-        if "${" in value:
-            log.write(f"cdktf-lambda: environment variable {key} is a Terraform reference, passed unresolved\n")
-    own_runtime = prefer == "target" and python is None
-    code = function_code(spec, environment, timeout if own_runtime else None)
-
-    def host(runtime: str) -> tuple[HostRunner, Target]:
-        return _host_runner(spec, python, timeout, log)
-
-    with Runners(host, prefer="target" if own_runtime else "host") as runners:
-        choice = runners.choose(spec.runtime, spec.architecture)
-        if isinstance(choice.runner, RuntimeRunner):
-            log.write(f"cdktf-lambda: running {spec.function_name} on {choice.runner.describe(code)}\n")
-        else:
-            layers = tuple(_layer_zip(layer, choice.target, spec, log) for layer in spec.layers)
-            code = dataclasses.replace(function_code(spec, environment), layer_zips=layers)
-        return choice.runner.invoke(code, event, log=log)
+    """Run ``function``'s handler on ``event`` from the synthesized artifacts, once (see :class:`LocalInvoker`,
+    which keeps runtimes warm between events, for the parameters)."""
+    with LocalInvoker(outdir, stack, python=python, prefer=prefer, log=log) as invoker:
+        return invoker.invoke(function, event, environment=environment, timeout=timeout)
 
 
 def function_code(
@@ -150,9 +204,7 @@ def function_code(
     )
 
 
-def _host_runner(
-    spec: FunctionSpec, python: str | None, timeout: int | None, log: IO[str]
-) -> tuple[HostRunner, Target]:
+def _host_runner(spec: FunctionSpec, python: str | None, log: IO[str]) -> tuple[HostRunner, Target]:
     """The host fallback: an interpreter of this machine (``python``, else the runtime's version, else this one)."""
     version = spec.runtime.removeprefix("python")
     found = find_python(version, python)
@@ -167,7 +219,7 @@ def _host_runner(
     if run_arch != spec.architecture:
         log.write(f"cdktf-lambda: the function is {spec.architecture}; this machine is {run_arch}\n")
     runtime = (runtime_packages_dir(cache_dir()),)  # boto3, as Lambda's Python runtimes provide it
-    runner = HostRunner(interpreter, run_version, timeout=timeout, runtime_packages=runtime)
+    runner = HostRunner(interpreter, run_version, runtime_packages=runtime)
     return runner, Target(f"python{run_version}", run_arch)
 
 
