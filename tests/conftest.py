@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+#: pytester runs pytest sessions inside tests (the toolkit's plugin, tests/cdktf_lambda/testing).
+pytest_plugins = ["pytester"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_SRC = PROJECT_ROOT / "lambda_src"
 
