@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from cdktf_lambda.packaging.layer_build import METADATA_KEY
 from cdktf_lambda.testing.resources import Resource, references
-from cdktf_lambda.tools.synthesized import construct_id
 
 if TYPE_CHECKING:
     from cdktf_lambda.testing.stack import SynthesizedStack
@@ -342,7 +341,7 @@ def function_of(stack: SynthesizedStack, resource: Resource) -> Function:
     variables = (_blocks(config.get("environment")) or [{}])[0].get("variables") or {}
     return Function(
         resource=resource,
-        construct_id=construct_id(config) or resource.logical_id,
+        construct_id=resource.construct_id,
         function_name=name,
         handler=str(config.get("handler", "")),
         runtime=str(config.get("runtime", "")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Resource", "references"]
@@ -35,6 +35,8 @@ class Resource:
     logical_id: str
     config: Mapping[str, Any]
     data: bool = False
+    #: The construct path when the JSON does not record it (``cdktf.Testing.synth`` leaves metadata out).
+    path: str = field(default="", compare=False)
 
     @property
     def address(self) -> str:
@@ -43,8 +45,18 @@ class Resource:
 
     @property
     def construct_path(self) -> str:
-        """The construct path cdktf recorded (``shop-dev/orders/function``), or ``""``."""
-        return str(self.config.get("//", {}).get("metadata", {}).get("path", ""))
+        """The construct path (``shop-dev/orders/function``), or ``""`` when unknown."""
+        return str(self.config.get("//", {}).get("metadata", {}).get("path", "")) or self.path
+
+    @property
+    def construct_id(self) -> str:
+        """The id of the construct that made the resource (``orders`` for ``shop-dev/orders/function``), as
+        ``cdktf-lambda invoke`` names functions; the logical id for a resource made at the stack's top level."""
+        parts = self.construct_path.split("/")
+        return parts[-2] if len(parts) >= 3 else self.logical_id
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.logical_id, self.data))
 
     def ref(self, attribute: str) -> str:
         """The token another resource uses to refer to ``attribute`` of this one: ``${type.id.attribute}``."""

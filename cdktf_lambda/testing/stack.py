@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,9 @@ class SynthesizedStack:
     name: str
     json: Mapping[str, Any]
     directory: Path | None = None
+    #: Construct paths by logical id, for JSON without cdktf's metadata (:func:`~cdktf_lambda.testing.synth.
+    #: synth_stack`); a stack written to disk records them itself.
+    construct_paths: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_directory(cls, directory: str | Path) -> SynthesizedStack:
@@ -72,8 +75,9 @@ class SynthesizedStack:
     def resources(self, resource_type: str, **match: Any) -> list[Resource]:
         """Every resource of ``resource_type`` whose configuration has the ``match`` values (top-level keys)."""
         items = self.json.get("resource", {}).get(resource_type, {})
+        paths = self.construct_paths
         return [
-            Resource(resource_type, logical_id, config)
+            Resource(resource_type, logical_id, config, path=paths.get(logical_id, ""))
             for logical_id, config in items.items()
             if _matches(config, match)
         ]

@@ -151,4 +151,11 @@ def synth_stack(stack: Any) -> SynthesizedStack:
     ``cdktf.Testing.synth``: the typed view without assets on disk (:attr:`SynthesizedStack.directory` is None)."""
     from cdktf_lambda import cdk
 
-    return SynthesizedStack(str(stack.node.id), json.loads(cdk.Testing.synth(stack)))
+    stack_json = json.loads(cdk.Testing.synth(stack))
+    # Testing.synth leaves cdktf's metadata out of the JSON: the construct paths come from the tree.
+    paths = {}
+    for construct in stack.node.find_all():
+        logical_id = getattr(construct, "friendly_unique_id", None)
+        if logical_id:
+            paths[str(logical_id)] = str(construct.node.path)
+    return SynthesizedStack(str(stack.node.id), stack_json, construct_paths=paths)

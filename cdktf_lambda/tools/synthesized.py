@@ -18,7 +18,7 @@ from cdktf_lambda.errors import InvalidParameterError, InvokeError
 from cdktf_lambda.packaging.layer_build import METADATA_KEY
 from cdktf_lambda.paths import resolve
 
-__all__ = ["FunctionSpec", "InvokeError", "LayerSpec", "construct_id", "find_function", "load_stack"]
+__all__ = ["FunctionSpec", "InvokeError", "LayerSpec", "find_function", "load_stack"]
 
 _LAYER_REF = re.compile(r"^\$\{aws_lambda_layer_version\.([A-Za-z0-9_-]+)\.arn\}$")
 
@@ -68,7 +68,7 @@ def load_stack(outdir: str | os.PathLike[str] = "cdktf.out", stack: str | None =
     return stack_dir, json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
 
 
-def construct_id(resource: Mapping[str, Any]) -> str | None:
+def _construct_id(resource: Mapping[str, Any]) -> str | None:
     """``api_server`` for a function whose construct path is ``practice-dev/api_server/function``."""
     path = resource.get("//", {}).get("metadata", {}).get("path", "")
     parts = path.split("/")
@@ -82,10 +82,10 @@ def find_function(stack_dir: Path, stack_json: Mapping[str, Any], name: str) -> 
     matches = [
         (logical_id, resource)
         for logical_id, resource in functions.items()
-        if name in (resource.get("function_name"), construct_id(resource), logical_id)
+        if name in (resource.get("function_name"), _construct_id(resource), logical_id)
     ]
     if len(matches) != 1:
-        known = sorted(f"{construct_id(r) or i} ({r.get('function_name')})" for i, r in functions.items())
+        known = sorted(f"{_construct_id(r) or i} ({r.get('function_name')})" for i, r in functions.items())
         raise InvalidParameterError(
             "function", name, "a function of the stack, by name or construct id: " + (", ".join(known) or "none")
         )
@@ -113,7 +113,7 @@ def find_function(stack_dir: Path, stack_json: Mapping[str, Any], name: str) -> 
     region = providers[0].get("region", "us-east-1") if isinstance(providers[0].get("region"), str) else "us-east-1"
     return FunctionSpec(
         logical_id=logical_id,
-        short_name=construct_id(resource) or logical_id,
+        short_name=_construct_id(resource) or logical_id,
         function_name=resource.get("function_name", logical_id),
         handler=resource.get("handler", "lambda_function.lambda_handler"),
         runtime=resource.get("runtime", "python3.13"),

@@ -158,3 +158,11 @@ def test_a_lookup_that_finds_nothing_says_what_there_is(stack: SynthesizedStack,
 def test_a_directory_without_a_stack_is_named(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match=r"cannot read the synthesized stack .*cdk\.tf\.json"):
         SynthesizedStack.from_directory(tmp_path)
+
+
+def test_without_cdktf_s_metadata_construct_ids_come_from_the_paths_given_or_the_logical_ids() -> None:
+    bare = {"resource": {"aws_lambda_function": {"orders_function_0A1B2C3D": {"function_name": "shop-orders"}}}}
+    assert list(SynthesizedStack("shop", bare).functions) == ["orders_function_0A1B2C3D"]
+    paths = {"orders_function_0A1B2C3D": "shop/orders/function"}
+    stack = SynthesizedStack("shop", bare, construct_paths=paths)
+    assert stack.function("orders").resource.construct_path == "shop/orders/function"
