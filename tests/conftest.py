@@ -21,7 +21,8 @@ LAMBDA_SRC = PROJECT_ROOT / "lambda_src"
 #: Fixtures that run pip (a dependency layer, the session's wheelhouse) or a subprocess synth: a test using one is
 #: marked ``slow`` here, so ``pytest -m "not slow and not terraform"`` stays a fast inner loop.
 SLOW_FIXTURES = frozenset(
-    {"wheelhouse", "x86_build", "offline_env", "app_out", "no_fastapi_out", "app_stack", "first_synth"}
+    {"wheelhouse", "x86_build", "offline_env", "no_fastapi_out", "app_stack", "first_synth"}
+    | {"cdktf_project", "cdktf_app", "cdktf_stack", "lambda_invoke", "local_cloud"}  # the toolkit's (subprocess synth)
 )
 
 
@@ -106,6 +107,16 @@ def only(mapping: dict[str, Any]) -> Any:
     """The single value of ``mapping``; fails when there are zero or several."""
     assert len(mapping) == 1, f"expected exactly one, got {sorted(mapping)}"
     return next(iter(mapping.values()))
+
+
+@pytest.fixture(scope="session")
+def cdktf_project(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The app under test for the toolkit's fixtures (``cdktf_app``, ``lambda_invoke``, ``local_cloud``): the
+    reference app with the tests' configuration (tests/_app_project.py), as a client project overrides it."""
+    from tests._app_project import app_project
+    from tests.fixtures.layers import session_wheelhouse
+
+    return app_project(tmp_path_factory.mktemp("app") / "project", session_wheelhouse(tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
