@@ -29,7 +29,8 @@ SLOW_FIXTURES = frozenset(
 #: The longest test files, longest first (test-seconds of each file in one run on four workers): handed out first.
 #: Only the order of the run depends on this list; ``tests/test_repository.py`` checks every path exists.
 LONG_FILES = (
-    "tests/cloud/test_cloud_e2e.py",  # 153 s
+    "tests/cloud/test_cloud_e2e.py",  # 153 s (with the S3 lock test and the destroy, before they moved out)
+    "tests/cloud/test_cloud_s3_lock.py",  # its own deployment: synth, two applies at once, destroy
     "tests/lifecycle/test_lifecycle_terraform.py",  # 107 s
     "tests/lifecycle/test_lifecycle_cli.py",  # 92 s
     "tests/test_client_project.py",  # 86 s
