@@ -131,9 +131,11 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only (F401
         TerraformOutput,
         TerraformStack,
         TerraformVariable,
-        Testing,
         Token,
         Tokenization,
+    )
+    from cdktf import (
+        Testing as Testing,  # re-exported: cdktf_lambda.testing.synth_stack uses it
     )
     from cdktf_cdktf_provider_archive.data_archive_file import DataArchiveFile, DataArchiveFileSource
     from cdktf_cdktf_provider_archive.provider import ArchiveProvider
