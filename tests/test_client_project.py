@@ -282,7 +282,7 @@ def test_the_readme_example_has_a_stack_a_handler_and_tests_of_the_three_kinds(e
 def test_the_readme_example_s_tests_pass_in_a_new_project(client_venv, example):
     status, output = run_example_tests(client_venv, example)
     assert status == 0, output[-6000:]
-    assert re.search(r"^3 passed", output.splitlines()[-1]), output[-3000:]
+    assert re.search(r"^=+ 3 passed in ", output.splitlines()[-1]), output[-3000:]
     assert re.search(r"local cloud deploy \(main\) [\d.]+ s .* the deploy is \d+% of it", output), output[-2000:]
 
 
