@@ -144,10 +144,54 @@ def test_the_wheel_holds_only_the_library(wheel):
     packages = {name for name in top if not name.endswith(".dist-info")}
     assert packages == {"cdktf_lambda"}, f"the wheel holds other top-level packages: {sorted(packages)}"
     assert "cdktf_lambda/_fast_import/node_lazy_providers.js" in names, "package data is missing"
+    assert "cdktf_lambda/py.typed" in names, "the types stop at the package boundary without the PEP 561 marker"
     assert "cdktf-lambda = cdktf_lambda.cli.main:main" in entry_points
     assert "[pytest11]\ncdktf_lambda = cdktf_lambda.testing.plugin" in entry_points
     for extra in ("cdktf", "cdktn", "local", "testing"):
         assert f"Provides-Extra: {extra}" in metadata
+
+
+#: A user's stack with three wrongly typed arguments, each on its own line, and the rest right.
+BADLY_TYPED_STACK = """\
+from cdktf_lambda import ExecutionRole, LambdaPythonFunction, Schedule, cdk
+
+
+class Stack(cdk.TerraformStack):
+    def __init__(self, scope: cdk.Construct, id_: str) -> None:
+        super().__init__(scope, id_)
+        role = ExecutionRole(self, "role", role_name="r")
+        fn = LambdaPythonFunction(
+            self,
+            "fn",
+            function_name="f",
+            package_zip_path="a.zip",
+            package_zip_hash="aA==",
+            handler="app.handler",
+            execution_role_arn=role.arn,
+            memory_size="lots",
+            runtime="python2.7",
+        )
+        Schedule(self, "tick", rule_name="tick", schedule_expression="rate(1 minute)", function=fn, enabled="yes")
+"""
+
+
+def test_a_type_checker_names_each_wrongly_typed_argument_of_a_users_stack(client_venv, tmp_path):
+    """The wheel's py.typed makes the constructs' types reach the user's mypy, with the Literal option sets."""
+    (tmp_path / "stack.py").write_text(BADLY_TYPED_STACK)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--python-executable", str(client_venv / "bin" / "python"),
+         "--no-incremental", "--strict", "stack.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "missing library stubs or py.typed marker" not in result.stdout
+    lines = BADLY_TYPED_STACK.splitlines()
+    named = {lines[int(line.split(":")[1]) - 1].strip().split("=")[0] for line in errors}
+    assert named == {"memory_size", "runtime", 'Schedule(self, "tick", rule_name'}, result.stdout
+    assert any('"memory_size"' in line and '"str"' in line for line in errors), result.stdout
+    assert any("python2.7" in line and "Literal" in line for line in errors), result.stdout
+    assert any('"enabled"' in line for line in errors), result.stdout
 
 
 def test_the_client_synthesizes_a_function_log_group_and_layer(client):
