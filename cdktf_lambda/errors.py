@@ -16,6 +16,7 @@ from typing import Any
 __all__ = [
     "BytecodeError",
     "DeployError",
+    "SyncError",
     "EmulatorError",
     "EnvironmentFailure",
     "InvokeError",
@@ -109,3 +110,7 @@ class EmulatorError(EnvironmentFailure):
 
 class DeployError(EnvironmentFailure):
     """A ``cdktf`` or ``terraform`` command failed, or the CLI is missing (the message says what to do)."""
+
+
+class SyncError(EnvironmentFailure):
+    """A Lambda or S3 API call of ``cdktf-lambda sync`` failed (credentials, permissions, the function not deployed)."""
