@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -31,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _print_reports(reports: list[Any], *, quiet_unchanged: bool) -> bool:
     """Print one line per report; whether all were ok."""
     for report in reports:
-        if quiet_unchanged and report.outcome == "unchanged":
+        if quiet_unchanged and report.outcome == "unchanged" and not report.detail:
             continue
         print(report.line(), file=sys.stdout if report.ok else sys.stderr, flush=True)
     return all(report.ok for report in reports)
@@ -59,7 +61,10 @@ def _sync_or_watch(syncer: Any, watch: bool, where: str, watch_sources: Any) -> 
         names = ", ".join(target.function_name for target in syncer.functions)
         print(f"watching {shown} for {names} ({where}); Ctrl-C stops", flush=True)
 
-    watch_sources(syncer, lambda reports: _print_reports(reports, quiet_unchanged=True), on_ready=ready)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (in the background)
+        signal.signal(signum, lambda *_: stop.set())
+    watch_sources(syncer, lambda reports: _print_reports(reports, quiet_unchanged=True), stop=stop, on_ready=ready)
     return 0
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cdktf_lambda.errors import CdktfLambdaError, EnvironmentFailure, HandlerNotFoundError
+from cdktf_lambda.packaging.bytecode import bytecode_for
 from cdktf_lambda.packaging.files import SourceFile
 from cdktf_lambda.packaging.handlers import find_handler
 from cdktf_lambda.packaging.package_source import PackageSource
@@ -93,6 +94,7 @@ class Syncer:
         self.functions = select(stack, functions)
         self.after_update = after_update
         self._reported: set[str] = set()
+        self._unsettled: set[str] = set()
 
     @property
     def project(self) -> Path:
@@ -124,12 +126,12 @@ class Syncer:
             inside = [path for path in changed if _inside(path, root)]
             if inside:
                 functions.append(target)
-                names[target.logical_id] = sorted(os.path.relpath(path, root) for path in inside)
+                names[target.logical_id] = sorted(os.path.relpath(p, root) for p in inside if p.is_file())
         for layer in layers.values():
             inside = [path for path in changed for root in layer.watched(self.project) if _inside(path, root)]
             if inside:
                 hit_layers.append(layer)
-                names[layer.logical_id] = sorted({path.name for path in inside})
+                names[layer.logical_id] = sorted({path.name for path in inside if path.is_file()})
         everything = [t.source.directory(self.project) for t in self.stack.functions if t.source is not None]
         everything += [p for layer in self.stack.layers.values() for p in layer.watched(self.project)]
         for path in sorted(changed):
@@ -178,7 +180,33 @@ class Syncer:
                 target.function_name,
                 functools.partial(self._sync_function, target, code, published, configuration, names, started),
             )[0]
-        return reports
+        return self._settled(reports)
+
+    def _settled(self, reports: list[SyncReport]) -> list[SyncReport]:
+        """Say so when a function or layer that was not synced (bad input, a needed deploy) is back to what is
+        deployed: the fix undid the change, so nothing is uploaded, and a watcher would otherwise stay silent."""
+        settled = []
+        for report in reports:
+            if report.outcome == "unchanged" and report.subject in self._unsettled:
+                report = SyncReport("unchanged", report.subject, "the sources build the deployed code again")
+            settled.append(report)
+        for report in settled:
+            if report.outcome in ("invalid", "needs-deploy", "failed"):
+                self._unsettled.add(report.subject)
+            elif report.outcome in ("synced", "unchanged"):
+                self._unsettled.discard(report.subject)
+        return settled
+
+    def prepare(self) -> None:
+        """Do now what the first sync would otherwise pay for: find the runtimes' compilers (bytecode and checks)
+        and open the API connection (each selected function's configuration is read)."""
+        runtimes = {runtime for target in self.functions if target.source for runtime in target.source.runtimes}
+        for runtime in sorted(runtimes):
+            bytecode_for((runtime,))
+            check_package([], runtime, str)
+        for target in self.functions:
+            if target.problem is None:
+                self._guard(target.function_name, functools.partial(self.api.configuration, target.function_name))
 
     def _guard(self, subject: str, action: Callable[[], Any]) -> Any:
         try:

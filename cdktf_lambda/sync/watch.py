@@ -72,6 +72,7 @@ def watch(
     """
     import watchfiles
 
+    syncer.prepare()
     targets = syncer.watched()
     roots = watch_roots(targets)
     excludes = sorted({p for t in syncer.functions if t.source is not None for p in t.source.excludes})

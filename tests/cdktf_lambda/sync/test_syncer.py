@@ -4,6 +4,7 @@ changes only Terraform can make upload nothing; a layer change publishes a versi
 from __future__ import annotations
 
 import io
+import json
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from cdktf_lambda.cli.main import main
 from cdktf_lambda.emulator.server import MotoServer, aws_client, running_server
 from cdktf_lambda.packaging.package_source import METADATA_KEY as PACKAGE
 from cdktf_lambda.packaging.package_source import PackageSource, build_package
@@ -152,6 +154,16 @@ def test_a_syntax_error_uploads_nothing_and_says_where(deployed):
     assert deployed.config()["CodeSha256"] == before and deployed.alias_version() == "1"
 
 
+def test_undoing_a_bad_change_says_the_deployed_code_is_back(deployed):
+    syncer = deployed.syncer()
+    path = deployed.edit("src/api/api.py", HANDLER + "\ndef broken(:\n")
+    assert [r.outcome for r in syncer.sync({path})] == ["invalid"]
+    deployed.edit("src/api/api.py", HANDLER)
+    (report,) = syncer.sync({path})
+    assert report.line() == f"up to date: {deployed.name}: the sources build the deployed code again"
+    assert syncer.sync({path})[0].line() == f"up to date: {deployed.name}", "said once"
+
+
 def test_a_renamed_handler_function_uploads_nothing(deployed):
     path = deployed.edit("src/api/api.py", HANDLER.replace("def lambda_handler", "def handle"))
     (report,) = deployed.syncer().sync({path})
@@ -253,3 +265,25 @@ def test_a_package_stored_on_s3_is_put_there_and_deployed_from_there(deployed, s
     assert report.outcome == "synced" and second.path.name != first.path.name
     assert s3.get_object(Bucket=bucket, Key=f"builds/{second.path.name}")["Body"].read() == second.path.read_bytes()
     assert deployed.config()["CodeSha256"] == second.zip_hash
+
+
+def test_the_sync_command_targets_the_current_aws_settings(deployed, server, monkeypatch, capsys):
+    stack_dir = deployed.project / "cdktf.out" / "stacks" / "demo"
+    stack_dir.mkdir(parents=True)
+    (stack_dir / "cdk.tf.json").write_text(json.dumps(deployed.stack_json()))
+    deployed.edit("src/api/api.py", HANDLER.replace('"v": 1', '"v": 8'))
+    for key, value in {
+        "AWS_ENDPOINT_URL": server.endpoint_url,  # what `eval "$(cdktf-lambda local env)"` sets; on AWS: unset
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    assert main(["sync", "--project-dir", str(deployed.project), "api"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"up to date: {deployed.layer}"
+    assert out[1].startswith(f"synced {deployed.name}: code (rebuilt), ") and ", version 2 → alias live, " in out[1]
+    assert deployed.alias_version() == "2"
+    deployed.edit("src/api/api.py", HANDLER + "\ndef broken(:\n")
+    assert main(["sync", "--project-dir", str(deployed.project)]) == 1
+    assert "src/api/api.py:7:12: SyntaxError: invalid syntax" in capsys.readouterr().err

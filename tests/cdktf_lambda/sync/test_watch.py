@@ -26,6 +26,10 @@ class RecordingSyncer:
 
     project: Path
     batches: queue.Queue = field(default_factory=queue.Queue)
+    prepared: bool = False
+
+    def prepare(self) -> None:
+        self.prepared = True
 
     @property
     def functions(self) -> tuple[FakeTarget, ...]:
@@ -51,11 +55,11 @@ def watching(project) -> Iterator[tuple[RecordingSyncer, list[list[SyncReport]]]
     thread = threading.Thread(
         target=watch,
         args=(syncer, reports.append),
-        kwargs={"stop": stop, "on_ready": lambda roots: ready.set()},
+        kwargs={"stop": stop, "on_ready": lambda roots: ready.set() if syncer.prepared else None},
         daemon=True,
     )
     thread.start()
-    assert ready.wait(30), "the watcher did not start"
+    assert ready.wait(30), "the watcher did not start (or said it was ready before the syncer was prepared)"
     yield syncer, reports
     stop.set()
     thread.join(30)
