@@ -30,15 +30,9 @@ from cdktf_lambda.errors import ProvisionError
 from cdktf_lambda.interpreters import TargetPython, target_python
 from cdktf_lambda.runtime.api import Invocation, RuntimeAPI
 from cdktf_lambda.runtime.client import install_runtime_client
-from cdktf_lambda.runtime.code import (
-    INIT_SECONDS,
-    FunctionCode,
-    InvokeResult,
-    check_exists,
-    extract,
-    lambda_environment,
-)
+from cdktf_lambda.runtime.code import INIT_SECONDS, FunctionCode, InvokeResult, extract, lambda_environment
 from cdktf_lambda.runtime.context import FAKE_ACCOUNT
+from cdktf_lambda.runtime.layers import ExtractedLayers
 from cdktf_lambda.runtime.sandbox import Isolation, Layout, isolation, runtime_command
 
 __all__ = ["RuntimeRunner", "check_platform", "timeout_error"]
@@ -255,13 +249,6 @@ def _close_all(runtimes: list[_Runtime]) -> None:
         runtime.close()
 
 
-def _identity(path: Path) -> tuple[int, int]:
-    """Size and modification time of a layer zip: a zip rewritten in place is extracted again."""
-    check_exists(path, "Layer")
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
-
-
 def _key(code: FunctionCode) -> tuple[Any, ...]:
     return (
         code.function_name, code.handler, code.runtime, str(code.code_zip), tuple(map(str, code.layer_zips)),
@@ -286,30 +273,7 @@ class RuntimeRunner:
         self._idle: dict[tuple[Any, ...], list[_Runtime]] = {}
         self._all: list[_Runtime] = []
         self._closed = False
-        self._opt_root: Path | None = None
-        self._opts: dict[tuple[tuple[str, int, int], ...], tuple[threading.Lock, Path]] = {}
-
-    def _opt(self, code: FunctionCode) -> Path:
-        """The layers of ``code`` extracted in order, later over earlier: once per set of layer zips, shared by
-        every runtime of them (read-only in the sandbox, as ``/opt`` is on Lambda), so a cold start after a code
-        update does not extract the dependency layer again (about a second for the app's)."""
-        key = tuple((str(path), *_identity(path)) for path in code.layer_zips)
-        with self._lock:
-            if self._opt_root is None:
-                self._opt_root = Path(tempfile.mkdtemp(prefix="cdktf-lambda-opt-"))
-            entry = self._opts.get(key)
-            if entry is None:
-                entry = self._opts[key] = (threading.Lock(), self._opt_root / str(len(self._opts)))
-        lock, opt = entry
-        with lock:
-            if not opt.is_dir():
-                staging = opt.with_name(opt.name + ".partial")
-                shutil.rmtree(staging, ignore_errors=True)
-                staging.mkdir()
-                for index, layer in enumerate(code.layer_zips, start=1):
-                    extract(layer, staging, f"Layer {index} of {code.function_name!r}")
-                staging.rename(opt)
-        return opt
+        self._layers = ExtractedLayers()
 
     def target(self, code: FunctionCode) -> TargetPython:
         """The interpreter ``code`` runs on (provisioned on first use)."""
@@ -337,7 +301,8 @@ class RuntimeRunner:
         if target.rootfs is not None and mode is None:
             raise ProvisionError("this machine allows no mount/PID namespaces (unshare), so no sandbox can be built")
         client = install_runtime_client(target.version, target.architecture, target.build_command(), log=self._log)
-        runtime = _Runtime(code, target, client, mode, self.describe(code), self._opt(code))
+        opt = self._layers.directory(code.layer_zips, code.function_name)
+        runtime = _Runtime(code, target, client, mode, self.describe(code), opt)
         runtime.busy.acquire()
         with self._lock:
             self._all.append(runtime)
@@ -394,13 +359,11 @@ class RuntimeRunner:
         with self._lock:
             self._closed = True
             runtimes, self._all, self._idle = self._all, [], {}
-            opt_root, self._opt_root, self._opts = self._opt_root, None, {}
         for runtime in runtimes:
             if runtime.busy.acquire(blocking=False):
                 runtime.close()
                 runtime.busy.release()
-        if opt_root is not None:  # a runtime still busy is being stopped too: its event ends with the runner
-            shutil.rmtree(opt_root, ignore_errors=True)
+        self._layers.close()  # a runtime still busy is being stopped too: its event ends with the runner
 
     def __enter__(self) -> RuntimeRunner:
         return self
