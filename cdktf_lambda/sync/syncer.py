@@ -137,8 +137,11 @@ class Syncer:
         for path in sorted(changed):
             if any(_inside(path, root) or _inside(root, path) for root in everything):
                 continue
+            if str(path) in self._reported:
+                continue  # said once per watcher
             if path.suffix == ".py" or (path.is_dir() and next(path.rglob("*.py"), None) is not None):
                 unknown.append(path)
+                self._reported.add(str(path))
         reports = [
             SyncReport(
                 "needs-deploy",

@@ -43,6 +43,7 @@ class SyncFilter:
 
     def __init__(self, targets: Sequence[Path], excludes: Sequence[str] = DEFAULT_EXCLUDES) -> None:
         self.targets = tuple(targets)
+        self.roots = tuple(watch_roots(targets))
         self.excludes = (*excludes, *EDITOR_TEMPORARIES)
 
     def _excluded(self, path: Path, root: Path) -> bool:
@@ -55,7 +56,8 @@ class SyncFilter:
             if path == target or target in path.parents:
                 return not self._excluded(path, target.parent)
         # elsewhere in a watched directory: a new function's code or directory (a deploy is needed)
-        return (path.suffix == ".py" or path.is_dir()) and not self._excluded(path, path.parent)
+        root = next((root for root in self.roots if root in path.parents), path.parent)
+        return (path.suffix == ".py" or path.is_dir()) and not self._excluded(path, root)
 
 
 def watch(

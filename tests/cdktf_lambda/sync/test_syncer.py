@@ -210,11 +210,13 @@ def test_a_configuration_drift_is_reported_and_the_code_still_synced(deployed):
 def test_a_new_function_directory_needs_a_deploy(deployed):
     (deployed.project / "src/newfn").mkdir()
     (deployed.project / "src/newfn/newfn.py").write_text("def lambda_handler(event, context): ...\n")
-    (report,) = deployed.syncer().sync({deployed.project / "src/newfn"})
+    syncer = deployed.syncer()
+    (report,) = syncer.sync({deployed.project / "src/newfn"})
     assert report.line() == (
         "needs cdktf deploy: src/newfn: not part of any function or layer of stack demo: a new function or layer is "
         "made by `cdktf deploy` (after adding it to the stack)"
     )
+    assert syncer.sync({deployed.project / "src/newfn"}) == [], "said once"
 
 
 def test_only_the_functions_named_are_synced(deployed):

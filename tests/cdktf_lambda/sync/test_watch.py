@@ -122,6 +122,8 @@ def test_a_new_directory_beside_the_functions_is_passed_on(watching, project):
         ("src/other/new.py", True),
         ("src/api", True),
         ("src/other/.hidden.swp", False),
+        ("src/tests/test_other.py", False),
+        ("src/other/__pycache__/new.cpython-313.pyc", False),
     ],
 )
 def test_the_filter(project, relative, passed):
