@@ -78,7 +78,7 @@ def sync(args: argparse.Namespace) -> int:
     project = Path(args.project_dir).absolute() if args.project_dir else project_root()
     stack = read_stack(project / args.outdir, project, args.stack)
     session = boto3.session.Session()
-    region = session.region_name or stack.region
+    region = stack.region or session.region_name or "us-east-1"  # where the stack deployed its functions
     api = LambdaApi(session.client("lambda", region_name=region), lambda: session.client("s3", region_name=region))
     syncer = Syncer(stack, api, functions=args.functions)
     return _run(syncer, args.watch, f"stack {stack.name}, region {region}")
@@ -114,6 +114,7 @@ def local_sync(args: argparse.Namespace, workspace: Any) -> int:
         return 2
     stack = read_stack(workspace.outdir, workspace.project_dir, args.stack)
     endpoint = server.endpoint_url
-    api = LambdaApi(aws_client("lambda", endpoint, stack.region), lambda: aws_client("s3", endpoint, stack.region))
+    region = stack.region or "us-east-1"
+    api = LambdaApi(aws_client("lambda", endpoint, region), lambda: aws_client("s3", endpoint, region))
     syncer = Syncer(stack, api, functions=args.functions, after_update=_warmer(endpoint))
     return _run(syncer, args.watch, f"stack {stack.name} in the local cloud at {endpoint}")

@@ -98,6 +98,7 @@ class SyncStack:
 
     name: str
     project: Path
+    #: The aws provider's region ("" when it is known only at apply time).
     region: str
     functions: tuple[FunctionTarget, ...]
     layers: Mapping[str, LayerTarget]
@@ -151,7 +152,7 @@ def read_stack(outdir: Path, project: Path, stack: str | None = None) -> SyncSta
 def _region(data: Mapping[str, Any]) -> str:
     providers = data.get("provider", {}).get("aws") or [{}]
     region = providers[0].get("region") if isinstance(providers, list) and providers else None
-    return region if isinstance(region, str) and not _is_token(region) else "us-east-1"
+    return region if isinstance(region, str) and not _is_token(region) else ""
 
 
 def _s3_location(resources: Mapping[str, Any], bucket_ref: object, key_ref: object, name: str) -> S3Location | str:
