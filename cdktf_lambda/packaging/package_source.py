@@ -47,7 +47,8 @@ class PackageSource:
     runtimes
         The runtimes whose bytecode the zip carries.
     bytecode
-        Whether bytecode is shipped (the construct's ``bytecode=``; ``CDKTF_LAMBDA_BYTECODE=0`` still turns it off).
+        Whether bytecode is shipped (the construct's ``bytecode=``; :data:`BYTECODE=0 <cdktf_lambda.settings.BYTECODE>`
+        still turns it off).
     excludes
         Name patterns never packaged.
     """
