@@ -315,7 +315,9 @@ class Syncer:
             detail = "; ".join(drift) + " (configuration changes need `cdktf deploy`"
             if any(item.startswith("handler ") for item in drift):
                 return [SyncReport("needs-deploy", name, detail + "; nothing uploaded)")], None
-            reports.append(SyncReport("needs-deploy", name, detail + ")"))
+            if f"{name}: {detail}" not in self._reported:  # said once per watcher; the code is synced anyway
+                self._reported.add(f"{name}: {detail}")
+                reports.append(SyncReport("note", name, detail + ")"))
         artifact: Artifact | None = None
         if code and target.source is not None:
             files = target.source.list_files(self.project)

@@ -199,12 +199,15 @@ def test_a_layer_change_publishes_a_version_and_moves_its_functions(deployed):
 def test_a_configuration_drift_is_reported_and_the_code_still_synced(deployed):
     deployed.resource["memory_size"] = 512
     path = deployed.edit("src/api/api.py", HANDLER.replace('"v": 1', '"v": 3'))
-    drift, synced = deployed.syncer().sync({path})
+    syncer = deployed.syncer()
+    drift, synced = syncer.sync({path})
     assert drift.line() == (
-        f"needs cdktf deploy: {deployed.name}: memory_size is 512 in the synthesized stack, 128 deployed "
+        f"note: {deployed.name}: memory_size is 512 in the synthesized stack, 128 deployed "
         "(configuration changes need `cdktf deploy`)"
     )
     assert synced.outcome == "synced" and deployed.config()["MemorySize"] == 128
+    deployed.edit("src/api/api.py", HANDLER.replace('"v": 1', '"v": 9'))
+    assert [r.outcome for r in syncer.sync({path})] == ["synced"], "the drift is said once"
 
 
 def test_a_new_function_directory_needs_a_deploy(deployed):
