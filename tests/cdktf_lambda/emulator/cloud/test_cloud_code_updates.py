@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import json
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -114,3 +116,26 @@ def test_warm_reports_an_import_error_and_so_does_the_first_invocation(cloud):
 def test_warm_of_an_unknown_function_is_a_404(cloud):
     assert cloud.local("warm?function=never-created", method="POST")[0] == 404
     assert cloud.local("warm", method="POST") == (400, {"error": "function= is required (a function name or ARN)"})
+
+
+def test_prepare_extracts_a_functions_layers_ahead_of_its_first_event(cloud):
+    module = f"prepared_{uuid.uuid4().hex[:10]}"
+    lam = cloud.client("lambda")
+    layer = lam.publish_layer_version(
+        LayerName=module.replace("_", "-"), Content={"ZipFile": zip_bytes({f"python/{module}.py": "WHERE = 'layer'\n"})}
+    )["LayerVersionArn"]
+    code = f"import {module}\n\ndef handler(event, context):\n    return {module}.WHERE\n"
+    lam.create_function(
+        FunctionName=module.replace("_", "-"),
+        Runtime="python3.13",
+        Role=cloud.role_arn,
+        Handler="app.handler",
+        Code={"ZipFile": zip_bytes({"app.py": code})},
+        Layers=[layer],
+    )
+    status, answer = cloud.local("prepare", method="POST")
+    assert status == 200 and module.replace("_", "-") in answer["prepared"], answer
+    extracted = list(Path(tempfile.gettempdir()).glob(f"cdktf-lambda-opt-*/*/python/{module}.py"))
+    assert len(extracted) == 1, "the layer was extracted once, before any event"
+    reply = lam.invoke(FunctionName=module.replace("_", "-"), Payload=b"{}")
+    assert json.loads(reply["Payload"].read()) == "layer"
