@@ -1,11 +1,13 @@
 """Edit, save, see it answer: ``cdktf-lambda local sync --watch`` against the same change through a synth and
 ``cdktf deploy``, into the local cloud, side by side in one run.
 
-In a copy of the project (``node_modules`` and ``.venv`` linked), the app is deployed into a fresh local cloud
-(``cdktf-lambda local up``). Then, with ``local sync --watch`` running in the background:
+In a copy of the project (``node_modules`` and ``.venv`` linked, a package cache of its own), the app is deployed
+into a fresh local cloud (``cdktf-lambda local up``; pip builds its dependency layer). Then, with ``local sync
+--watch`` running in the background:
 
 * five saves of the API's source, each changing what ``GET /`` answers: each is timed from just before the file is
-  written to the first answer of the local HTTP API with the new text (the API is asked every 5 ms);
+  written to the first answer of the local HTTP API with the new text (asked every 5 ms from the watcher's line on:
+  the alias moves just before it);
 * a save with a syntax error: the API must keep answering the last good text, and the watcher must say why;
 * a lock-file change (``six`` added to ``lambda_src/Pipfile.lock``): timed from the save to the watcher's lines for
   the dependency layer and for the three functions that use it (pip builds the layer again).
@@ -155,8 +157,10 @@ def _saves(project: Path, url: str, watcher: Watcher) -> list[dict[str, Any]]:
         text = f"sync bench {index} {uuid.uuid4().hex[:8]}"
         started = time.perf_counter()
         _set_message(project, text)
-        seconds = _answered(url, text, started, timeout=120)
+        # The alias moves just before the watcher prints its line: the API is asked from then on (asking from the
+        # save on, every 5 ms, loaded the local cloud with a hundred requests per save and slowed the sync it timed).
         _, line = watcher.expect(r"^synced practice-dev-api-server: ")
+        seconds = _answered(url, text, started, timeout=120)
         reported = re.search(r", ([0-9.]+) s$", line)
         saves.append(
             {"seconds": seconds, "line": line, "sync_s": float(reported.group(1)) if reported else None, "text": text}
@@ -203,7 +207,8 @@ def bench_sync(work: Path, deploy_reps: int) -> dict[str, Any]:
 
     project = _copy_project(work / "project")
     logs = work / "logs"
-    env = base_env(CDKTF_LAMBDA_CACHE_DIR=str(ROOT / ".cdktf-lambda-cache"))
+    # A cache of its own: the lock-file change must rebuild the layer with pip (the first deploy builds it too).
+    env = base_env(CDKTF_LAMBDA_CACHE_DIR=str(work / "cache"))
     env.pop("TF_CLI_CONFIG_FILE", None)  # local up writes the project's own
     workspace = Workspace(project)
     progress("sync: local up (the first deploy of the app into a fresh local cloud)")
