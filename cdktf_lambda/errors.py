@@ -16,6 +16,7 @@ from typing import Any
 __all__ = [
     "BytecodeError",
     "DeployError",
+    "SyncError",
     "EmulatorError",
     "EnvironmentFailure",
     "InvokeError",
@@ -132,3 +133,7 @@ class SynthError(EnvironmentFailure):
     def __init__(self, message: str, *, output: str = "") -> None:
         super().__init__(message)
         self.output = output
+
+
+class SyncError(EnvironmentFailure):
+    """A Lambda or S3 API call of ``cdktf-lambda sync`` failed (credentials, permissions, the function not deployed)."""

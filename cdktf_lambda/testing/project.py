@@ -46,7 +46,8 @@ class Project:
     context
         Context given to the app (``CDKTF_CONTEXT_JSON``), over ``cdktf.json``'s ``context``. Default: none.
     env
-        Variables added to the app's environment, and to the local cloud's (e.g. :data:`~cdktf_lambda.settings.WHEELHOUSE`).
+        Variables added to the app's environment, and to the local cloud's (e.g.
+        :data:`~cdktf_lambda.settings.WHEELHOUSE`).
     """
 
     directory: Path
