@@ -108,21 +108,28 @@ def test_http_api_and_function_url_answer_502_for_a_killed_runtime_and_then_norm
 
 
 def test_a_killed_batch_comes_back_after_the_visibility_timeout_or_goes_to_the_dlq(cloud: Cloud) -> None:
+    """Two queues feed one worker: its runtime is killed by the first delivery of ``once`` and by every delivery of
+    ``always``. The visibility timeout (5 s) outlasts any delivery here, so none is received twice at once."""
     record_url, _ = cloud.queue("perish-record")
-    dlq_url, dlq_arn = cloud.queue("perish-dlq")
-    redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})
-    url, arn = cloud.queue("perish-jobs", VisibilityTimeout="1", RedrivePolicy=redrive)
     cloud.function("perish-worker", "perish_once", Environment={"Variables": {"RECORD_QUEUE": record_url}})
-    cloud.client("lambda").create_event_source_mapping(EventSourceArn=arn, FunctionName="perish-worker", BatchSize=1)
-    sqs = cloud.client("sqs")
+    sqs, queues = cloud.client("sqs"), {}
+    for body in ("once", "always"):
+        dlq_url, dlq_arn = cloud.queue(f"perish-{body}-dlq")
+        redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})
+        url, arn = cloud.queue(f"perish-{body}", VisibilityTimeout="5", RedrivePolicy=redrive)
+        cloud.client("lambda").create_event_source_mapping(
+            EventSourceArn=arn, FunctionName="perish-worker", BatchSize=1
+        )
+        queues[body] = (url, dlq_url)
 
-    sqs.send_message(QueueUrl=url, MessageBody="once")
-    recorded = wait_for(lambda: sqs.receive_message(QueueUrl=record_url).get("Messages"), timeout=20)
+    for body, (url, _) in queues.items():
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+
+    recorded = wait_for(lambda: sqs.receive_message(QueueUrl=record_url).get("Messages"), timeout=30)
     assert [json.loads(m["Body"]) for m in recorded] == [{"bodies": ["once"], "counts": ["2"]}], "delivered again"
-
-    sqs.send_message(QueueUrl=url, MessageBody="always")
-    dead = wait_for(lambda: sqs.receive_message(QueueUrl=dlq_url).get("Messages"), timeout=20)
+    dead = wait_for(lambda: sqs.receive_message(QueueUrl=queues["always"][1]).get("Messages"), timeout=30)
     assert [m["Body"] for m in dead] == ["always"], "killed on both deliveries: in the dead-letter queue"
+    assert "Messages" not in sqs.receive_message(QueueUrl=queues["once"][1])
     events = cloud.client("logs").filter_log_events(logGroupName="/aws/lambda/perish-worker")["events"]
     assert sum(bool(KILLED.fullmatch(e["message"])) for e in events) == 3, "each killed delivery is in the log"
 
