@@ -5,8 +5,10 @@ another, with no lock between them, and its server runs each request in a thread
 ``PutObject If-None-Match: *`` can both find the key absent and both succeed. Terraform's S3 native state lock
 (``use_lockfile``) is exactly that write, so two applies could both hold the lock. The same window is in
 ``DeleteObject`` (``If-Match``) and ``CompleteMultipartUpload`` (``If-None-Match``); ``CopyObject`` writes the same
-keys. The patch runs each of these requests (its checks and its write) under a lock of its key, one of
-:data:`STRIPES` locks chosen by a hash of bucket and key, so writes to other keys still run in parallel.
+keys. Concurrent writes of one key can also fail with a 500 in moto: the later write closes the buffer of the
+earlier one's new object while its answer is being made. The patch runs each of these requests (its checks and its
+write) under a lock of its key, one of :data:`STRIPES` locks chosen by a hash of bucket and key, so writes to other
+keys still run in parallel.
 
 S3 event notifications raised during a locked write are sent once the lock is released: moto invokes a notified
 Lambda function in the same thread, and its code may write to the same key through the server (a deadlock if the
