@@ -25,7 +25,6 @@ Headers and body go out in separate writes, so Nagle's algorithm would hold each
 from __future__ import annotations
 
 import json
-import select
 import socket
 import sys
 import threading
@@ -252,7 +251,8 @@ def _open(connection: socket.socket) -> bool:
     """Whether the runtime on the other end of ``connection`` is still there. While it waits for ``/next`` it sends
     nothing, so anything readable is the end of the connection (its process exited or was killed)."""
     try:
-        readable, _, _ = select.select([connection], [], [], 0)
-        return not readable or bool(connection.recv(1, socket.MSG_PEEK))
+        return bool(connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))  # b"": closed
+    except BlockingIOError:
+        return True  # nothing to read: still waiting
     except (OSError, ValueError):
-        return False
+        return False  # reset, or closed here
