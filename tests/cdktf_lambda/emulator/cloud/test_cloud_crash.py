@@ -96,7 +96,8 @@ def test_http_api_and_function_url_answer_502_for_a_killed_runtime_and_then_norm
             and found["function_urls"].get("perish-http-fn")
             and found
         ),
-        10,
+        timeout=10,
+        what="the API's and the function URL's endpoints",
     )
     for url in (endpoints["http_apis"]["perish-api"], endpoints["function_urls"]["perish-http-fn"]):
         assert request(f"{url}/")[0] == 200
