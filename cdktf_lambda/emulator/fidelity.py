@@ -27,6 +27,8 @@ note in the server's log and as drift in the lifecycle tests, never as a server 
 * ``lambda-event-source-mapping-qualifier``: an event source mapping created for an alias ARN
   (``function:name:live``) reports, in moto, the ARN of the version the alias points at (``function:name:1``).
   AWS reports the function ARN as given, alias included, so the mapping keeps invoking the alias when it moves.
+* ``s3-atomic-conditional-writes`` (:mod:`.fidelity_s3`): a conditional ``PutObject`` (``If-None-Match: *``,
+  ``If-Match``) has exactly one winner among racing writers, as Terraform's S3 state lock needs.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from __future__ import annotations
 import json
 from typing import Any
 from urllib.parse import unquote
+
+from cdktf_lambda.emulator.fidelity_s3 import s3_atomic_conditional_writes
 
 __all__ = ["FIDELITY_PATCHES", "apply_patches"]
 
@@ -290,6 +294,7 @@ FIDELITY_PATCHES = {
     "lambda-event-invoke-config": _lambda_event_invoke_config,
     "lambda-recursion-config": _lambda_recursion_config,
     "lambda-event-source-mapping-qualifier": _lambda_event_source_mapping_qualifier,
+    "s3-atomic-conditional-writes": s3_atomic_conditional_writes,
 }
 
 

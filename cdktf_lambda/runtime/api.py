@@ -12,6 +12,12 @@
     The handler could not be loaded (``Runtime.ImportModuleError`` …): answered exactly 202 (the client's
     ``http.client`` requires it); every waiting event fails with that error.
 
+One server serves one runtime process, as each Lambda execution environment has its own Runtime API: a process
+started later gets a new server, so nothing an earlier process left waiting can take its events. A waiting
+``GET /next`` ends without taking an event once its client has closed the connection (the process exited or was
+killed) or the server stops: the poll of a dead runtime never takes an event, which would otherwise hang until its
+timeout.
+
 Headers and body go out in separate writes, so Nagle's algorithm would hold each reply for the client's delayed ACK
 (~40 ms per request): ``disable_nagle_algorithm`` turns it off. Standard library only; binds 127.0.0.1 alone.
 """
@@ -19,11 +25,13 @@ Headers and body go out in separate writes, so Nagle's algorithm would hold each
 from __future__ import annotations
 
 import json
-import queue
+import socket
 import sys
 import threading
 import time
 import uuid
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -31,6 +39,8 @@ from typing import Any, Literal
 __all__ = ["PREFIX", "Invocation", "Outcome", "RuntimeAPI"]
 
 PREFIX = "/2018-06-01/runtime"
+#: How soon the server notices :meth:`RuntimeAPI.stop` (a runtime restarted after a crash waits for it).
+_STOP_SECONDS = 0.05
 Outcome = Literal["response", "error", "init_error", "timeout", "exit"]
 
 
@@ -85,17 +95,20 @@ class RuntimeAPI:
 
     def __init__(self, function_arn: str) -> None:
         self.function_arn = function_arn
-        self._queue: queue.Queue[Invocation] = queue.Queue()
+        self._queued: deque[Invocation] = deque()
+        self._ready = threading.Condition()  # guards _queued; notified when an event is queued or the server stops
         self._by_id: dict[str, Invocation] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
-        #: The body of ``/init/error``, once posted (until :meth:`reset`).
+        #: The body of ``/init/error``, once posted.
         self.init_error: bytes | None = None
         #: Set at the runtime's first ``GET /next`` (``polled_at``: ``time.monotonic()`` then): its init is done.
         self.polled = threading.Event()
         self.polled_at: float | None = None
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._server.serve_forever, name="runtime-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(_STOP_SECONDS,), name="runtime-api", daemon=True
+        )
 
     @property
     def address(self) -> str:
@@ -108,21 +121,12 @@ class RuntimeAPI:
         return self
 
     def stop(self) -> None:
-        self._closed.set()
+        with self._ready:
+            self._closed.set()
+            self._ready.notify_all()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
-
-    def reset(self) -> None:
-        """Forget an init error and drop queued events (before a new runtime process starts)."""
-        self.init_error = None
-        self.polled.clear()
-        self.polled_at = None
-        while True:
-            try:
-                self._queue.get_nowait().finish("exit", b"")
-            except queue.Empty:
-                break
 
     def submit(
         self,
@@ -146,17 +150,25 @@ class RuntimeAPI:
         )
         with self._lock:
             self._by_id[invocation.request_id] = invocation
-        self._queue.put(invocation)
+        with self._ready:
+            self._queued.append(invocation)
+            self._ready.notify_all()  # the poll of a dead runtime may wake first: it must not keep the event
         return invocation
 
-    def _next(self) -> Invocation | None:
-        while not self._closed.is_set():
-            try:
-                invocation = self._queue.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if not invocation.done:
-                return invocation
+    def _next(self, connected: Callable[[], bool]) -> Invocation | None:
+        """The next event, marked received; ``None`` once the server stops or the poller is gone (``connected()``
+        false: its process exited or was killed)."""
+        with self._ready:
+            while not self._closed.is_set() and connected():
+                if not self.polled.is_set():
+                    self.polled_at = time.monotonic()
+                    self.polled.set()
+                while self._queued:
+                    invocation = self._queued.popleft()
+                    if not invocation.done:
+                        invocation.received_at = time.monotonic()
+                        return invocation
+                self._ready.wait(0.2)
         return None
 
     def _answer(
@@ -204,13 +216,9 @@ class RuntimeAPI:
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 if self.path != f"{PREFIX}/invocation/next":
                     return self._json(404, {"errorMessage": "not found", "errorType": "NotFound"})
-                if not api.polled.is_set():
-                    api.polled_at = time.monotonic()
-                    api.polled.set()
-                invocation = api._next()
+                invocation = api._next(lambda: _open(self.connection))
                 if invocation is None:
                     return self._json(410, {"errorMessage": "shutting down", "errorType": "Gone"})
-                invocation.received_at = time.monotonic()
                 deadline_ms = int(time.time() * 1000 + invocation.timeout * 1000)
                 headers = {
                     "Lambda-Runtime-Aws-Request-Id": invocation.request_id,
@@ -237,3 +245,14 @@ class RuntimeAPI:
                 self._json(*api._answer(request_id, action, body, headers))  # type: ignore[arg-type]
 
         return Handler
+
+
+def _open(connection: socket.socket) -> bool:
+    """Whether the runtime on the other end of ``connection`` is still there. While it waits for ``/next`` it sends
+    nothing, so anything readable is the end of the connection (its process exited or was killed)."""
+    try:
+        return bool(connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))  # b"": closed
+    except BlockingIOError:
+        return True  # nothing to read: still waiting
+    except (OSError, ValueError):
+        return False  # reset, or closed here

@@ -20,10 +20,26 @@ from typing import Any, Protocol
 from cdktf_lambda.errors import InvokeError
 from cdktf_lambda.runtime.types import ErrorObject
 
-__all__ = ["INIT_SECONDS", "FunctionCode", "InvokeResult", "Runner", "check_exists", "extract", "lambda_environment"]
+__all__ = [
+    "INIT_SECONDS",
+    "FunctionCode",
+    "InvokeResult",
+    "Runner",
+    "check_exists",
+    "exit_error",
+    "exit_reason",
+    "extract",
+    "lambda_environment",
+]
 
 #: Seconds Lambda allows for a cold start's init, on top of the function's timeout.
 INIT_SECONDS = 10
+#: How Lambda names the signal that ended a runtime (Go's names: ``signal: killed``, ``signal: segmentation fault``).
+_SIGNALS = {
+    1: "hangup", 2: "interrupt", 3: "quit", 4: "illegal instruction", 5: "trace/breakpoint trap", 6: "aborted",
+    7: "bus error", 8: "floating point exception", 9: "killed", 10: "user defined signal 1",
+    11: "segmentation fault", 12: "user defined signal 2", 13: "broken pipe", 14: "alarm clock", 15: "terminated",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,26 @@ class Runner(Protocol):
     def invoke(self, code: FunctionCode, event: Any, *, request_id: str | None = None) -> InvokeResult: ...
 
     def close(self) -> None: ...
+
+
+def exit_reason(returncode: int | None, *, shell: bool = False) -> str:
+    """How Lambda words the end of a runtime process: ``signal: killed`` (SIGKILL: the out-of-memory killer, a
+    ``kill -9``), ``exit status 3``. ``shell``: the status comes from a shell that ran the runtime, which reports
+    a signal N as status 128 + N."""
+    if returncode is None:
+        return "exit status unknown"
+    signal = -returncode if returncode < 0 else returncode - 128 if shell and 128 < returncode < 160 else None
+    if signal is None:
+        return f"exit status {returncode}"
+    return f"signal: {_SIGNALS.get(signal, f'signal {signal}')}"
+
+
+def exit_error(request_id: str, reason: str) -> ErrorObject:
+    """What Lambda answers for an invocation whose runtime exited or was killed (``reason``: :func:`exit_reason`)."""
+    return {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {reason}",
+    }
 
 
 def lambda_environment(

@@ -35,10 +35,11 @@ from cdktf_lambda.runtime.code import (
     FunctionCode,
     InvokeResult,
     check_exists,
+    exit_error,
+    exit_reason,
     extract,
     lambda_environment,
 )
-from cdktf_lambda.runtime.types import ErrorObject
 
 __all__ = ["BOOTSTRAP", "HostRunner"]
 
@@ -109,10 +110,10 @@ class HostRunner:
                 message = f"Task timed out after {limit:.2f} seconds"
                 return InvokeResult(error={"errorMessage": message, "errorType": "Sandbox.Timedout"}, logs=output)
             result_file = root / "result.json"
-            if not result_file.is_file():
-                message = f"Runtime exited with error: exit status {completed.returncode}"
-                error: ErrorObject = {"errorMessage": message, "errorType": "Runtime.ExitError"}
-                return InvokeResult(error=error, logs=completed.stdout, python=self.interpreter)
+            if not result_file.is_file():  # the process exited or was killed before the handler returned
+                error = exit_error(request_id, exit_reason(completed.returncode))
+                logs = completed.stdout + f"{error['errorMessage']}\n{error['errorType']}\n"
+                return InvokeResult(error=error, logs=logs, python=self.interpreter)
             outcome = json.loads(result_file.read_text(encoding="utf-8"))
         return InvokeResult(
             response=outcome.get("response"),

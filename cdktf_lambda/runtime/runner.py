@@ -1,10 +1,15 @@
 """Running a function on its own Lambda runtime: CPython of its version, AWS's runtime client, Lambda's layout.
 
 :class:`RuntimeRunner` starts ``python3.X -m awslambdaric HANDLER`` (see :mod:`.sandbox`) against a Runtime API
-of its own on 127.0.0.1 (:mod:`.runtime_api`), so loading the handler, the context object and every error payload
+of its own on 127.0.0.1 (:mod:`.api`), so loading the handler, the context object and every error payload
 are the official client's. A started runtime stays warm and serves the next event of the same code (same zips and
-configuration), as Lambda does; it is started again after a timeout, an init error or an exit. The runner is
-thread-safe: each started runtime serves one event at a time, and a busy one makes the runner start another.
+configuration), as Lambda does. The runner is thread-safe: each started runtime serves one event at a time, and a
+busy one makes the runner start another.
+
+A runtime that runs past its timeout is killed, and one that exits or is killed (the out-of-memory killer, a crash
+in a C extension, ``os._exit``) fails the event it was running with Lambda's ``Runtime.ExitError`` (``Runtime
+exited with error: signal: killed``) and its log lines. Its process is never reused: the next event starts a fresh
+one. An event handed to a warm runtime that had died while idle, before it took the event, runs on a fresh one.
 
 Whether a function runs here or on the host fallback is decided in :mod:`.selection`.
 """
@@ -30,7 +35,15 @@ from cdktf_lambda.errors import ProvisionError
 from cdktf_lambda.interpreters import TargetPython, target_python
 from cdktf_lambda.runtime.api import Invocation, RuntimeAPI
 from cdktf_lambda.runtime.client import install_runtime_client
-from cdktf_lambda.runtime.code import INIT_SECONDS, FunctionCode, InvokeResult, extract, lambda_environment
+from cdktf_lambda.runtime.code import (
+    INIT_SECONDS,
+    FunctionCode,
+    InvokeResult,
+    exit_error,
+    exit_reason,
+    extract,
+    lambda_environment,
+)
 from cdktf_lambda.runtime.context import FAKE_ACCOUNT
 from cdktf_lambda.runtime.layers import ExtractedLayers
 from cdktf_lambda.runtime.sandbox import Isolation, Layout, isolation, runtime_command
@@ -78,9 +91,10 @@ class _Runtime:
             raise
         self.mode = mode
         self.retired = False  # the code was replaced: stop once the event in flight ends (RuntimeRunner.retire)
-        arn = f"arn:aws:lambda:{code.region}:{FAKE_ACCOUNT}:function:{code.function_name}"
-        self.api = RuntimeAPI(arn).start()
+        self.arn = f"arn:aws:lambda:{code.region}:{FAKE_ACCOUNT}:function:{code.function_name}"
+        self.api: RuntimeAPI | None = None  # the Runtime API of the current process (each process has its own)
         self.process: subprocess.Popen[bytes] | None = None
+        self.sandboxed = False  # the process is the sandbox's shell: a signal shows as status 128 + N
         self.started_at = 0.0
         self.busy = threading.Lock()  # one event in flight
         self._output = threading.Lock()
@@ -91,13 +105,19 @@ class _Runtime:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def _start(self) -> None:
-        self.api.reset()
+    def _start(self) -> RuntimeAPI:
+        """Start a fresh runtime process, with a Runtime API of its own (the previous process is killed, its API
+        stopped: nothing it left behind can take the new process's events)."""
+        self.kill()
+        if self.api is not None:
+            self.api.stop()
+        self.api = RuntimeAPI(self.arn).start()
         stream_id = uuid.uuid4().hex
         env = lambda_environment(self.code, "", request_id=stream_id, api=self.api.address)
         env.pop("LAMBDA_TASK_ROOT")
         env["AWS_LAMBDA_LOG_STREAM_NAME"] = time.strftime("%Y/%m/%d/") + f"[$LATEST]{stream_id}"
         command = runtime_command(self.target, self.layout, self.code.handler, env, self.mode)
+        self.sandboxed = command.sandboxed
         self.started_at = time.monotonic()
         self.process = subprocess.Popen(
             command.argv,
@@ -111,6 +131,7 @@ class _Runtime:
         assert self.process.stdout is not None
         os.set_blocking(self.process.stdout.fileno(), False)
         threading.Thread(target=self._pump, args=(self.process,), name="runtime-output", daemon=True).start()
+        return self.api
 
     def _read(self, process: subprocess.Popen[bytes]) -> bool:
         """Move what the process wrote into the current sink; ``False`` at end of output."""
@@ -167,21 +188,21 @@ class _Runtime:
 
     def close(self) -> None:
         self.kill()
-        self.api.stop()
+        if self.api is not None:
+            self.api.stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
     def init(self) -> dict[str, Any] | None:
         """Start the runtime and wait for its init (the handler's import) to end: ``None``, or the init error."""
-        self.kill()
-        self._start()
+        api = self._start()
         deadline = time.monotonic() + INIT_SECONDS
-        while not self.api.polled.wait(0.01) and self.alive() and time.monotonic() < deadline:
+        while not api.polled.wait(0.01) and self.alive() and time.monotonic() < deadline:
             pass
         output = self._take_output()
-        if self.api.init_error is not None:
-            error: dict[str, Any] = json.loads(self.api.init_error)
+        if api.init_error is not None:
+            error: dict[str, Any] = json.loads(api.init_error)
             return error
-        if self.api.polled.is_set():
+        if api.polled.is_set():
             return None
         status = "timed out" if self.alive() else f"exited with status {self.process and self.process.poll()}"
         self.kill()
@@ -190,13 +211,16 @@ class _Runtime:
     # --- one event ---------------------------------------------------------------------------------------------------
     def invoke(self, event: Any, request_id: str) -> InvokeResult:
         code = self.code
-        cold = not self.alive() or self.api.init_error is not None
-        if cold:
-            self.kill()
-            self._start()
+        api = self.api if self.api is not None and self.api.init_error is None and self.alive() else None
+        cold = api is None
+        if api is None:
+            api = self._start()
         started = time.monotonic()
-        invocation = self.api.submit(event, timeout=code.timeout, request_id=request_id)
-        self._wait(invocation)
+        invocation = self._run(api, event, request_id)
+        if invocation.outcome == "exit" and invocation.received_at is None and not cold:
+            # The warm runtime had died while idle (killed, say) and never took the event: a fresh one takes it.
+            cold, api, started = True, self._start(), time.monotonic()
+            invocation = self._run(api, event, request_id)
         duration_ms = (time.monotonic() - (invocation.received_at or started)) * 1000
         logs = f"START RequestId: {request_id} Version: $LATEST\n" + self._take_output()
         error: ErrorObject | None = None
@@ -209,16 +233,21 @@ class _Runtime:
             logs += f"{_stamp()} {request_id} {_timed_out(code.timeout)}\n"
             error = timeout_error(request_id, code.timeout)
         else:
-            status = self.process.returncode if self.process is not None else None
-            message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {status}"
-            error = {"errorType": "Runtime.ExitError", "errorMessage": message}
-        polled_at = self.api.polled_at
+            reason = exit_reason(self.process.returncode if self.process else None, shell=self.sandboxed)
+            error = exit_error(request_id, reason)
+            logs += f"{error['errorMessage']}\n{error['errorType']}\n"
+        polled_at = api.polled_at
         init = f"\tInit Duration: {(polled_at - self.started_at) * 1000:.2f} ms" if cold and polled_at else ""
         logs += (
             f"END RequestId: {request_id}\nREPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
             f"Memory Size: {code.memory_size} MB{init}\n"
         )
         return InvokeResult(response=response, error=error, logs=logs, python=self.python)
+
+    def _run(self, api: RuntimeAPI, event: Any, request_id: str) -> Invocation:
+        invocation = api.submit(event, timeout=self.code.timeout, request_id=request_id)
+        self._wait(invocation)
+        return invocation
 
     def _wait(self, invocation: Invocation) -> None:
         """Until the runtime answers, dies, or the event runs past its timeout (the runtime is then killed)."""

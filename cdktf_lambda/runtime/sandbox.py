@@ -13,7 +13,8 @@ namespace (``unshare --mount --propagation private --pid --fork --kill-child``; 
 
 Nothing is visible on the host, and the kernel removes every mount when the namespace's last process exits. The
 function's variables reach the runtime through the environment (never the command line). The setup shell stays
-PID 1 of the namespace; the runtime is its child, as on Lambda.
+PID 1 of the namespace; the runtime is its child, as on Lambda. The shell exits with the runtime's status (128 + N
+when signal N ended it), and says nothing of its own ("Killed"): the log is the runtime's.
 
 With a ``python3.X`` found on ``PATH`` there is no chroot: task root, ``opt`` and the client are host directories,
 and the variables name them (``LAMBDA_TASK_ROOT``, ``PYTHONPATH``).
@@ -53,7 +54,7 @@ for n in null zero full random urandom; do : > "$R/dev/$n"; mount --bind "/dev/$
 ln -s /proc/self/fd "$R/dev/fd"; ln -s /proc/self/fd/0 "$R/dev/stdin"
 ln -s /proc/self/fd/1 "$R/dev/stdout"; ln -s /proc/self/fd/2 "$R/dev/stderr"
 PATH="$RUNTIME_PATH" "$CHROOT" "$R" /bin/sh -c 'cd /var/task && exec "$@"' runtime "$@" &
-wait $!
+wait $! 2>/dev/null
 """
 _NAMESPACES = ["--mount", "--propagation", "private", "--pid", "--fork", "--kill-child"]
 

@@ -4,10 +4,11 @@ only and without Docker.
 
 ``GET /`` -> ``lambda.invoke`` with an HTTP API v2 event -> 50 greetings through API, queue, worker and table, 5
 malformed messages sent to the queue -> 100 queued requests through the worker -> ``fire`` the schedule, see old
-greetings go -> 200 concurrent requests -> the malformed messages are all in the dead-letter queue. Figures are
-printed (messages per second through the worker, p50/p99 latency of the concurrent requests). The team's S3 backend
-(two applies racing for its lock) and a destroy that leaves moto empty need a deployment of their own:
-test_cloud_s3_lock.py.
+greetings go -> 200 concurrent requests -> the malformed messages are all in the dead-letter queue -> the API's and
+the schedule's runtimes killed, and answering at once -> 40 greetings while the worker's runtime is killed again and
+again. Figures are printed (messages per second through the worker, p50/p99 latency of the concurrent requests).
+The team's S3 backend (two applies racing for its lock) and a destroy that leaves moto empty need a deployment of
+their own: test_cloud_s3_lock.py.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import psutil
 import pytest
 
 from cdktf_lambda.testing import LocalCloud, events, wait_for
 from tests.cloud._e2e import percentile, queue_bodies, scan_table
 from tests.conftest import PROJECT_ROOT
+from tests.fixtures.runtimes import RuntimeKiller, kill_runtimes, runtime_processes
 from tests.lifecycle._lifecycle import echo
 
 pytestmark = pytest.mark.terraform
@@ -37,6 +41,7 @@ MALFORMED = (
     '{"request_id": "e2e-empty-name", "name": "   "}',
 )
 GREETINGS = 50
+CHAOS_GREETINGS = 40
 BURST = 100
 CONCURRENT = 200
 
@@ -192,3 +197,86 @@ def test_every_malformed_message_is_in_the_dead_letter_queue_and_nothing_is_lost
     except AssertionError:
         raise AssertionError(f"dead-letter queue: {dead}; still in the queue: {in_the_queue()}") from None
     assert sorted(dead) == sorted(MALFORMED)
+
+
+def _handler(local_cloud: LocalCloud, function: str) -> str:
+    name = local_cloud.outputs[f"{function}_function_name"]
+    return str(local_cloud.client("lambda").get_function(FunctionName=name)["Configuration"]["Handler"])
+
+
+def test_after_a_sigkill_of_the_api_and_cron_runtimes_their_next_requests_are_answered(
+    local_cloud: LocalCloud, api: str
+) -> None:
+    """The reported failure: one SIGKILL of the api_server's runtime, and every later ``GET /`` was a 503 after 30 s."""
+
+    def cron_ran() -> bool:
+        (fired,) = local_cloud.fire("practice-dev-cron-server", wait=60)
+        return bool(fired["finished"]) and fired["condition"] is None
+
+    calls = {
+        "api_server": lambda: local_cloud.http("GET", api + "/").json() == {"message": "Hello World"},
+        "cron_server": cron_ran,
+    }
+    pid = local_cloud.server.pid
+    for function, call in calls.items():
+        handler = _handler(local_cloud, function)
+        assert call(), f"{function} before the kill"  # warm
+        victims = runtime_processes(pid, handler)
+        assert victims and kill_runtimes(pid, handler)
+        psutil.wait_procs(victims, timeout=5)
+        started = time.monotonic()
+        assert call() and call(), f"{function} after the kill"
+        assert time.monotonic() - started < 20, f"{function}: answered at once, not after its timeout"
+
+
+def test_greetings_survive_a_worker_whose_runtime_is_killed_again_and_again(
+    local_cloud: LocalCloud, api: str, figures: dict[str, str]
+) -> None:
+    """40 greetings while the worker's runtimes are SIGKILLed every 0.3 s until each message was delivered once: each
+    is written once, or its message is in the dead-letter queue; none is lost. Then the worker answers normally. Runs
+    after the malformed messages' test: the dead-letter queue it reads holds nothing of theirs."""
+    outputs, sqs = local_cloud.outputs, local_cloud.client("sqs")
+    names = [f"Chaos {index}" for index in range(CHAOS_GREETINGS)]
+
+    def post(name: str) -> Any:
+        return local_cloud.http("POST", f"{api}/greetings", json={"name": name, "language": "de"})
+
+    def delivered_once() -> bool:  # no message left that was never received
+        names = ["ApproximateNumberOfMessages"]
+        attributes = sqs.get_queue_attributes(QueueUrl=outputs["worker_queue_url"], AttributeNames=names)
+        return attributes["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+    started = time.monotonic()
+    with RuntimeKiller(local_cloud.server.pid, _handler(local_cloud, "worker"), interval=0.3) as killer:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            posted = list(pool.map(post, names))
+        local_cloud.wait_for(delivered_once, timeout=60, what="every greeting request delivered once")
+    assert {answer.status for answer in posted} == {202}, [(a.status, a.text) for a in posted]
+    request_ids = {answer.json()["request_id"] for answer in posted}
+    table, dead = outputs["greetings_table_name"], set()
+
+    def settled() -> bool:  # redeliveries come after the visibility timeout (18 s), the redrive after two of them
+        dead.update(json.loads(body).get("request_id") for body in queue_bodies(local_cloud, outputs["worker_dlq_url"]))
+        return request_ids <= {item["request_id"] for item in scan_table(local_cloud, table)} | dead
+
+    wait_for(settled, timeout=120, interval=1, what="each greeting written or its message in the dead-letter queue")
+    seconds = time.monotonic() - started
+    items = [item for item in scan_table(local_cloud, table) if item["request_id"] in request_ids]
+    assert sorted(item["greeting"] for item in items) == sorted(f"Hallo, {item['name']}!" for item in items)
+    messages = local_cloud.logs("worker")
+    records = [json.loads(message) for message in messages if message.startswith("{")]
+    produced = Counter(r["request_id"] for r in records if r.get("message") == "Greeting produced")
+    assert max(produced[request_id] for request_id in request_ids) <= 1, "a greeting was written twice"
+    killed = sum("Error: Runtime exited with error: signal: killed" in message for message in messages)
+    assert killer.kills >= 3 and killed >= 1, (killer.kills, killed)
+    figures["worker killed every 0.3 s"] = (
+        f"{killer.kills} runtimes killed, {killed} invocations failed with Runtime.ExitError; of {CHAOS_GREETINGS} "
+        f"greetings {len(items)} written, {len(request_ids & dead)} in the dead-letter queue, in {seconds:.1f} s"
+    )
+    # The worker answers normally: a fresh greeting request invoked directly is written.
+    event = events.load(PROJECT_ROOT / "tests/events/sqs_batch_all_good.json")
+    record = {**event["Records"][0], "body": json.dumps({"request_id": "chaos-after", "name": "Ada", "language": "de"})}
+    result = local_cloud.invoke("worker", {"Records": [record]})
+    assert result.ok and result.response == {"batchItemFailures": []}, result.error
+    assert result.seconds < 10
+    assert "chaos-after" in {item["request_id"] for item in scan_table(local_cloud, table)}

@@ -66,3 +66,19 @@ def test_the_unpack_cache_unpacks_each_zip_once(code: FunctionCode, tmp_path: Pa
     assert first.response[2] == second.response[2], "both events ran the same unpacked task root"
     assert Path(first.response[2]).parent.parent == cache
     assert sorted(path.name.split("-")[0] for path in cache.iterdir()) == ["opt", "task"]
+
+
+def test_a_killed_run_fails_with_lambdas_exit_error(tmp_path: Path) -> None:
+    handler = "import os, signal\ndef handler(event, context):\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+    code = FunctionCode(
+        function_name="killed",
+        handler="app.handler",
+        runtime=f"python{VERSION}",
+        code_zip=_zip(tmp_path / "code.zip", {"app.py": handler}),
+    )
+
+    result = HostRunner(sys.executable, VERSION).invoke(code, {}, request_id="req-killed")
+
+    message = "RequestId: req-killed Error: Runtime exited with error: signal: killed"
+    assert result.error == {"errorType": "Runtime.ExitError", "errorMessage": message}
+    assert result.logs.endswith(f"{message}\nRuntime.ExitError\n")

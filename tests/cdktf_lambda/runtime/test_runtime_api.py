@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
+import time
 
 import pytest
 
@@ -87,5 +89,27 @@ def test_an_init_error_is_answered_202_and_fails_every_waiting_event(api):
     assert request(api, "POST", "/init/error", json.dumps(error).encode(), headers)[0] == 202
     assert waiting.wait(1) and waiting.outcome == "init_error" and waiting.json() == error
     assert json.loads(api.init_error) == error
-    api.reset()
-    assert api.init_error is None and not api.polled.is_set()
+
+
+def test_the_poll_of_a_runtime_that_died_never_takes_the_next_event(api):
+    """A runtime killed while it waits for /next leaves its poll behind: the next event goes to a live poll."""
+    host, port = api.address.split(":")
+    dead = socket.create_connection((host, int(port)), timeout=5)
+    dead.sendall(f"GET {PREFIX}/invocation/next HTTP/1.1\r\nHost: {api.address}\r\n\r\n".encode())
+    assert api.polled.wait(5), "the poll is waiting"
+    dead.close()  # what the kernel does for a killed process
+    invocation = api.submit({"for": "the living"}, timeout=3, request_id="req-live")
+    status, headers, body = request(api, "GET", "/invocation/next")
+    assert status == 200 and headers["Lambda-Runtime-Aws-Request-Id"] == "req-live"
+    assert json.loads(body) == {"for": "the living"} and invocation.received_at is not None
+
+
+def test_stop_ends_a_waiting_poll(api):
+    answers: list[int] = []
+    reader = threading.Thread(target=lambda: answers.append(request(api, "GET", "/invocation/next")[0]))
+    reader.start()
+    assert api.polled.wait(5)
+    started = time.monotonic()
+    api.stop()
+    reader.join(5)
+    assert answers == [410] and time.monotonic() - started < 2

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 import zipfile
 from pathlib import Path
 
+import psutil
 import pytest
 
 from cdktf_lambda.runtime.code import FunctionCode
 from cdktf_lambda.runtime.runner import RuntimeRunner
+from tests.fixtures.runtimes import kill_runtimes, runtime_processes
 
 pytestmark = pytest.mark.slow
 
 HANDLER = """
-import os, sys, time
+import os, signal, sys, time, uuid
 import layered
 
-COLD = {"pid": os.getpid()}
+COLD = {"pid": os.getpid(), "boot": uuid.uuid4().hex}
 print("init ran", flush=True)
 
 
 def handler(event, context):
+    if event.get("kill"):
+        print("about to be killed", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "exit" in event:
+        os._exit(event["exit"])
     if event.get("fail"):
         raise ValueError(f"bad input {event['fail']!r}")
     if event.get("sleep"):
@@ -36,6 +45,7 @@ def handler(event, context):
     print("handled", event.get("n"))
     return {
         "pid": COLD["pid"],
+        "boot": COLD["boot"],
         "n": event.get("n"),
         "layer": layered.WHERE,
         "task": task,
@@ -119,6 +129,7 @@ def test_a_handler_error_is_the_official_clients_payload(runner, code):
 
 
 def test_the_timeout_is_enforced_with_lambdas_message(runner, code):
+    before = runner.invoke(code, {"n": 0}).response["boot"]
     result = runner.invoke(code, {"sleep": 5}, request_id="req-slow")
     assert result.error == {
         "errorType": "Sandbox.Timedout",
@@ -127,6 +138,40 @@ def test_the_timeout_is_enforced_with_lambdas_message(runner, code):
     assert "req-slow Task timed out after 2.00 seconds" in result.logs
     after = runner.invoke(code, {"n": 3})
     assert after.ok and "init ran" in after.logs, "a new runtime is started after a timeout"
+    assert after.response["boot"] != before, "the environment that timed out is not reused"
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"), [({"kill": True}, "signal: killed"), ({"exit": 3}, "exit status 3")], ids=["sigkill", "exit"]
+)
+def test_a_runtime_that_dies_mid_invocation_fails_it_as_lambda_does_and_the_next_starts_fresh(
+    runner, code, event, reason
+):
+    before = runner.invoke(code, {"n": 0}).response["boot"]
+    result = runner.invoke(code, event, request_id="req-died")
+    message = f"RequestId: req-died Error: Runtime exited with error: {reason}"
+    assert result.error == {"errorType": "Runtime.ExitError", "errorMessage": message}
+    lines = result.logs.splitlines()
+    assert lines[0] == "START RequestId: req-died Version: $LATEST"
+    assert lines[-4:-2] == [message, "Runtime.ExitError"] and lines[-2] == "END RequestId: req-died"
+    assert lines[-1].startswith("REPORT RequestId: req-died\tDuration: ")
+    assert "Killed" not in lines, "the sandbox's shell says nothing of its own"
+    after = runner.invoke(code, {"n": 1})
+    assert after.ok and "init ran" in after.logs and after.response["boot"] != before, "a fresh environment"
+
+
+def test_a_runtime_killed_while_idle_is_replaced_for_the_next_event(runner, code):
+    """The reported failure: after a SIGKILL of a warm runtime, every later event hung until its timeout."""
+    before = runner.invoke(code, {"n": 0}).response["boot"]
+    victims = runtime_processes(os.getpid(), "app.handler")
+    assert victims and kill_runtimes(os.getpid(), "app.handler")
+    psutil.wait_procs(victims, timeout=5)
+    for n in range(3):
+        started = time.monotonic()
+        result = runner.invoke(code, {"n": n})
+        assert result.ok, result.error
+        assert time.monotonic() - started < 2, "answered at once, not after the timeout"
+    assert result.response["boot"] != before
 
 
 def test_concurrent_events_get_their_own_runtime(runner, code):

@@ -57,3 +57,35 @@ def warm(event, context):
     import boto3  # compiles the runtime's boto3 once, so later first runs are as fast as the rest
 
     return boto3.__version__
+
+
+BOOT = os.urandom(8).hex()  # names this runtime process: a fresh one has another
+
+
+def _sigkill_self() -> None:
+    import signal
+
+    print("about to be killed", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
+
+
+def perish(event, context):
+    """Killed mid-invocation when the event asks (``{"die": true}``, a path ending in ``/die``); hangs on ``/hang``
+    or ``{"hang": true}``; else answers with the boot id of its runtime process."""
+    path = event.get("rawPath", "") if isinstance(event, dict) else ""
+    if event.get("die") or path.endswith("/die"):
+        _sigkill_self()
+    if event.get("hang") or path.endswith("/hang"):
+        import time
+
+        time.sleep(600)
+    return {"statusCode": 200, "body": json.dumps({"alive": True, "boot": BOOT})}
+
+
+def perish_once(event, context):
+    """An SQS worker killed by the first delivery of a batch; later deliveries are recorded as ``record`` does.
+    A message ``always`` kills it on every delivery."""
+    records = event["Records"]
+    if any(r["body"] == "always" or r["attributes"]["ApproximateReceiveCount"] == "1" for r in records):
+        _sigkill_self()
+    return record(event, context)
