@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-import select
+import selectors
 import shutil
 import signal
 import subprocess
@@ -157,14 +157,21 @@ class _Runtime:
             self._pending = b""
 
     def _pump(self, process: subprocess.Popen[bytes]) -> None:
+        """Drain the runtime's output as it comes (a full pipe would block the handler). A selector, not
+        ``select.select``, which fails for a descriptor above 1024: the local cloud's process holds many."""
         assert process.stdout is not None
-        while True:
+        with selectors.DefaultSelector() as selector:
             try:
-                ready, _, _ = select.select([process.stdout], [], [], 0.2)
+                selector.register(process.stdout, selectors.EVENT_READ)
             except (OSError, ValueError):
                 return
-            if ready and not self._read(process):
-                return
+            while True:
+                try:
+                    ready = selector.select(0.2)
+                except (OSError, ValueError):
+                    return
+                if ready and not self._read(process):
+                    return
 
     def _take_output(self) -> str:
         if self.process is not None:

@@ -197,3 +197,27 @@ def test_an_import_error_is_the_official_init_error(tmp_path, runner):
     }
     result = runner.invoke(broken, {})
     assert result.error["errorType"] == "Runtime.ImportModuleError"
+
+
+def test_the_output_of_a_runtime_is_drained_when_its_pipe_is_above_descriptor_1024(tmp_path):
+    """The local cloud's process holds many descriptors. A handler that writes more than a pipe holds (64 KiB) blocks
+    until the output is read while it runs: the pump must not rely on select(), which refuses descriptors > 1023."""
+    import resource
+
+    chatty = FunctionCode(
+        function_name="chatty", handler="app.handler", runtime="python3.13", timeout=20,
+        code_zip=make_zip(tmp_path / "chatty.zip", {"app.py": "def handler(event, context):\n"
+                                                             "    print('x' * 200_000)\n    return 'done'\n"}),
+    )  # fmt: skip
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(4096, hard)), hard))
+    held = [open(tmp_path / "held", "w") for _ in range(1100)]  # the next descriptors are above 1024
+    try:
+        with RuntimeRunner() as runner:
+            result = runner.invoke(chatty, {})
+        assert result.ok and result.response == "done", result.error
+        assert "x" * 200_000 in result.logs
+    finally:
+        for handle in held:
+            handle.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
