@@ -34,7 +34,6 @@ LONG_FILES = (
     "tests/cdktf_lambda/packaging/locks/test_relock.py",  # 49 s
     "tests/cdktf_lambda/packaging/test_layer_build.py",  # 46 s
     "tests/cdktf_lambda/test_fast_import.py",  # 44 s
-    "tests/devtools/test_devtools_lifecycle.py",  # 43 s
     "tests/cdktf_lambda/code/test_dependency_layer.py",  # 42 s
     "tests/cdktf_lambda/packaging/test_sdists.py",  # 36 s
 )
