@@ -46,7 +46,7 @@ endif
 # Lambda runtimes provisioned for the tests and the bench (CPython of the target version, see README).
 RUNTIMES ?= python3.13
 
-.PHONY: help setup runtimes synth test bench invoke serve deploy-local destroy-local lint fmt clean
+.PHONY: help setup runtimes synth test relock-check bench invoke serve deploy-local destroy-local lint fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -108,9 +108,12 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder -
 
 test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
 	$(PY) -m pytest $(PYTEST_PARALLEL)
-	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn; packaging/ and local/ use no CDK)"
-	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not terraform" tests/cdktf_lambda tests/stacks \
-	  tests/test_main.py --ignore=tests/cdktf_lambda/packaging --ignore=tests/cdktf_lambda/local
+	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn: the tests marked flavor)"
+	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "flavor and not terraform"
+
+# Not part of `make test`: it needs the package registry, and its time is the registry's.
+relock-check: setup ## lock the fixture projects again with uv, poetry, pipenv and pip-compile; compare with the committed locks
+	$(PY) -m pytest --relock -m relock -v
 
 bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime
 	$(PY) -m bench $(BENCH_ARGS)

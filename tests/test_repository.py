@@ -7,7 +7,7 @@ import re
 import subprocess
 import tomllib
 
-from tests.conftest import LONG_FILES, PROJECT_ROOT
+from tests.conftest import FLAVOR_PATHS, LONG_FILES, PROJECT_ROOT
 
 MAX_LINES = 400
 #: Source files the rule applies to (data, locks and snapshots are not code).
@@ -72,3 +72,9 @@ def test_the_long_files_handed_out_first_exist():
     """tests/conftest.py orders the run by LONG_FILES: a renamed file would silently go back to the end."""
     assert [path for path in LONG_FILES if not (PROJECT_ROOT / path).is_file()] == []
     assert len(set(LONG_FILES)) == len(LONG_FILES)
+
+
+def test_the_paths_run_again_under_cdktn_exist():
+    """tests/conftest.py marks the cdktn pass's tests by path: a renamed room would silently drop out of it."""
+    assert [path for path in FLAVOR_PATHS if not (PROJECT_ROOT / path).exists()] == []
+
