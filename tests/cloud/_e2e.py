@@ -1,5 +1,5 @@
 """Building blocks of the local cloud's end-to-end test: the app deployed with the team's S3 backend by two applies
-started together, HTTP calls to its local API, and figures."""
+started together, HTTP calls to its local API."""
 
 from __future__ import annotations
 
@@ -110,12 +110,6 @@ def http(url: str, *, method: str = "GET", body: Any = None, timeout: float = 12
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"null")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The nearest-rank percentile of ``values`` (``fraction`` 0.5 = p50, 0.99 = p99)."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(fraction * len(ordered) + 0.5)) - 1))]
 
 
 def scan_table(server: MotoServer, table: str) -> list[dict[str, str]]:
