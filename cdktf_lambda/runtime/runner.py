@@ -233,8 +233,7 @@ class _Runtime:
             ):
                 self.kill()
                 invocation.finish("timeout", b"")
-            elif not self.alive():
-                time.sleep(0.05)  # an answer may still be in flight
+            elif not self.alive() and not invocation.wait(0.05):  # an answer may still be in flight
                 invocation.finish("exit", b"")
 
 
