@@ -3,6 +3,7 @@ Pipfile's CDK Terrain category matching the library's ``cdktn`` extra."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import tomllib
@@ -78,3 +79,9 @@ def test_the_paths_run_again_under_cdktn_exist():
     """tests/conftest.py marks the cdktn pass's tests by path: a renamed room would silently drop out of it."""
     assert [path for path in FLAVOR_PATHS if not (PROJECT_ROOT / path).exists()] == []
 
+
+def test_make_setup_installs_with_the_uv_of_the_lock():
+    """The Makefile's bootstrap uv (it installs Pipfile.lock) is the one the lock pins for the tests."""
+    pinned = re.search(r"^UV_VERSION := (\S+)$", (PROJECT_ROOT / "Makefile").read_text(), re.M)
+    locked = json.loads((PROJECT_ROOT / "Pipfile.lock").read_text())["develop"]["uv"]["version"]
+    assert pinned and f"=={pinned.group(1)}" == locked
