@@ -154,7 +154,7 @@ test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth 
 relock-check: setup ## lock the fixture projects again with uv, poetry, pipenv and pip-compile; compare with the committed locks
 	$(PY) -m pytest --relock -m relock -v
 
-bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime
+bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime, the app in the local cloud
 	$(PY) -m bench $(BENCH_ARGS)
 
 invoke: synth ## run a function from the synthesized artifacts on its own runtime: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json
