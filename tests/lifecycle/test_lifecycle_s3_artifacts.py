@@ -1,8 +1,11 @@
 """Artifacts on S3 deployed into moto: a function, its runtime-module layer and a dependency layer, each zip an
-``aws_s3_object`` (``store_on_s3=True``), the function and layers deployed from ``s3_bucket``/``s3_key``.
+``aws_s3_object`` (``store_on_s3=True``), the function and layers deployed from ``s3_bucket``/``s3_key``; the function
+runs on an EventBridge scheduled rule (``Schedule`` without a time zone: the rule, its target and the permission, which
+the app, on EventBridge Scheduler, does not deploy).
 
-apply -> the objects hold the zips (same bytes), the function and layers report the zips' ``CodeSha256`` -> plan is
-empty -> destroy -> no object is left (the bucket, made by the test as a user's existing bucket, is then removed).
+apply -> the objects hold the zips (same bytes), the function and layers report the zips' ``CodeSha256``, the rule
+targets the function -> plan is empty -> destroy -> no object is left (the bucket, made by the test as a user's
+existing bucket, is then removed).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda import DependencyLayer, ExecutionRole, LambdaPythonFunction, RuntimeCodeModules, cdk
+from cdktf_lambda import DependencyLayer, ExecutionRole, LambdaPythonFunction, RuntimeCodeModules, Schedule, cdk
 from cdktf_lambda.emulator.server import MotoServer, aws_client
 from cdktf_lambda.packaging.hashing import base64_sha256
 from cdktf_lambda.stack.providers import add_aws_provider
@@ -21,6 +24,7 @@ from tests.lifecycle._lifecycle import Deployment, Phases, assert_nothing_left, 
 pytestmark = pytest.mark.terraform
 
 BUCKET = "acme-lambda-artifacts"
+RULE = "artifacts-tick"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -36,9 +40,10 @@ def _synth(outdir: Path, source: Path) -> Path:
         stack, "deps", lock_file=PROJECT_ROOT / "lambda_src" / "Pipfile.lock", layer_name="artifacts-deps", **s3
     )
     role = ExecutionRole(stack, "role", role_name="artifacts-role")
-    LambdaPythonFunction(
+    function = LambdaPythonFunction(
         stack, "api", function_name="artifacts-api", package=code.api_server, role=role, layers=[deps.info]
     )
+    Schedule(stack, "tick", rule_name=RULE, schedule_expression="rate(5 minutes)", function=function)
     app.synth()
     return outdir / "stacks" / "artifacts"
 
@@ -83,6 +88,10 @@ def test_functions_and_layers_deploy_from_s3(
             deployed = state[f"aws_lambda_layer_version.{logical_id}"]
             content = lam.get_layer_version(LayerName=deployed["layer_name"], VersionNumber=int(deployed["version"]))
             assert content["Content"]["CodeSha256"] == layer["source_code_hash"], logical_id
+        events = aws_client("events", moto.endpoint_url)
+        assert events.describe_rule(Name=RULE)["ScheduleExpression"] == "rate(5 minutes)"
+        (target,) = events.list_targets_by_rule(Rule=RULE)["Targets"]
+        assert target["Arn"] == got["Configuration"]["FunctionArn"]
         with phases("plan (no drift)"):
             tf.assert_no_drift("after deploying from S3")
         with phases("destroy"):

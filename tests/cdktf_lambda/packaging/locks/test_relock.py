@@ -1,6 +1,9 @@
 """The committed fixture locks are what the real tools write: lock the project again, from scratch, with uv, poetry
 (+ poetry-plugin-export), pipenv and pip-compile (installed from the registry into a cached virtualenv,
-``tests/fixtures/lock_tools.py``), and compare what each resolves with the committed file."""
+``tests/fixtures/lock_tools.py``), and compare what each resolves with the committed file.
+
+Network-bound (the tools resolve against the package registry): not part of ``make test``; ``make relock-check`` runs
+it (``pytest --relock``)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from tests.fixtures.layers import UV_WORKSPACE as WORKSPACE
 from tests.fixtures.layers import WEBAPP
 from tests.fixtures.lock_tools import lock_project, outputs_of
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.relock]
 
 #: The selections compared, per project and output: the default and every option it has.
 SELECTIONS = {
