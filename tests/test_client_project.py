@@ -285,7 +285,7 @@ def test_cdktf_lambda_local_runs_the_client_app(client):
         assert (project / ".cdktf-lambda" / "local" / "terraform.shop-dev.tfstate").is_file()
     finally:
         down = subprocess.run([*command, "down"], cwd=project, env=env, capture_output=True, text=True, timeout=600)
-    assert down.returncode == 0 and "local cloud stopped" in down.stdout, down.stdout + down.stderr
+    assert down.returncode == 0 and "local cloud stopped" in down.stderr, down.stdout + down.stderr  # a log line
 
 
 # --- the README's "Testing your stack", in a new project ---------------------------------------------------------

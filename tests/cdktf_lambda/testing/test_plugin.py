@@ -60,7 +60,8 @@ def test_cdktf_stack_is_the_app_synthesized_once(pytester: pytest.Pytester) -> N
 def test_an_app_that_does_not_synthesize_fails_each_test_with_its_error_once(pytester: pytest.Pytester) -> None:
     pytester.makefile(".py", main="raise SystemExit('the stack is broken: no table')")
     pytester.makepyfile("def test_a(cdktf_stack): pass\ndef test_b(cdktf_stack): pass\n")
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    # -rN: no short summary, whose lines repeat the error (cut to the terminal's width, except under CI=…)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-rN")
     result.assert_outcomes(errors=2)
     output = result.stdout.str()
     assert output.count("cdktf-lambda: the app did not synthesize: `python main.py` in ") == 2
