@@ -4,8 +4,8 @@ then its parts talking to each other, through moto on 127.0.0.1 only and without
 Deploy (two concurrent ``terraform apply``: one waits for the other's S3 lock) -> the lock test -> ``GET /`` ->
 ``lambda.invoke`` with an HTTP API v2 event -> 50 greetings through API, queue, worker and table, 5 malformed messages
 sent to the queue -> ``fire`` the schedule, see old greetings go -> 200 concurrent requests -> the malformed messages
-are all in the dead-letter queue -> destroy leaves moto empty. Figures are printed (messages per second through the
-worker, p50/p99 latency of the concurrent requests).
+are all in the dead-letter queue -> IAM (enforced) denied none of it -> destroy leaves moto empty. Figures are printed
+(messages per second through the worker, p50/p99 latency of the concurrent requests).
 """
 
 from __future__ import annotations
@@ -296,6 +296,12 @@ def test_every_malformed_message_is_in_the_dead_letter_queue_and_nothing_is_lost
         redriven = wait_for(all_dead, 120, interval=1)
     assert redriven, f"dead-letter queue: {dead}; still in the queue: {in_the_queue()}"
     assert sorted(dead) == sorted(MALFORMED)
+
+
+def test_all_of_it_ran_with_iam_enforced_and_nothing_was_denied(deployed: Deployed) -> None:
+    """The app's roles and permissions are enough for everything above: HTTP, queue, schedule, dead-letter queue."""
+    iam = http(f"{deployed.server.endpoint_url}/_local/inventory")[1]["iam"]
+    assert iam["enforced"] is True and iam["checks"] > 0 and iam["denied"] == 0, iam
 
 
 def test_destroy_leaves_moto_empty(deployed: Deployed) -> None:

@@ -1,12 +1,13 @@
 """The local cloud's own endpoints on the moto port, under ``/_local/`` (everything else goes to moto).
 
-==============================  =======================================================================
-``GET /_local/endpoints``        ``{"http_apis": {name: url}, "function_urls": {name: url}}``
-``GET /_local/inventory``        functions, event source mappings with counts, endpoints, schedules
-``POST /_local/fire?name=N``     fire the rules/schedules named ``N`` now (``&wait=S``: wait up to S
-                                 seconds for the invocations and report how they ended); 404 if none
-``POST /_local/prepare``         write every function's zips, rebuild dependency layers for the runner
-==============================  =======================================================================
+==================================  =======================================================================
+``GET /_local/endpoints``           ``{"http_apis": {name: url}, "function_urls": {name: url}}``
+``GET /_local/inventory``           functions, event source mappings with counts, endpoints, schedules
+``POST /_local/fire?name=N``        fire the rules/schedules named ``N`` now (``&wait=S``: wait up to S
+                                    seconds for the invocations and report how they ended); 404 if none
+``POST /_local/prepare``            write every function's zips, rebuild dependency layers for the runner
+``POST /_local/iam?enforce=1|0``    enforce IAM from now on, or stop (``{"enforced", "checks", "denied"}``)
+==================================  =======================================================================
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
+from cdktf_lambda.emulator.cloud import iam
 from cdktf_lambda.emulator.cloud.catalog import endpoints, inventory, prepare
 from cdktf_lambda.emulator.cloud.clock import fire
 
@@ -54,6 +56,7 @@ def local_endpoint(method: str, path: str, query_string: str) -> tuple[int, Any]
         ("GET", "inventory"): lambda: (200, inventory()),
         ("POST", "fire"): lambda: _fire(query),
         ("POST", "prepare"): lambda: (200, prepare()),
+        ("POST", "iam"): lambda: iam.enforce((query.get("enforce") or [""])[0]),
     }
     route = routes.get((method, path.removeprefix(PREFIX).strip("/")))
     if route is None:

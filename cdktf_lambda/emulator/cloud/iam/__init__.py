@@ -66,19 +66,26 @@ def _check_mapping_on_create() -> None:
 
 
 def install(enabled: bool) -> str:
-    """Enforce IAM in this moto process (``enabled``), or leave everyone an administrator; the outcome."""
-    set_enforcing(enabled)
-    if not enabled:
-        return "off"
+    """Put the checks in place and enforce IAM in this moto process if ``enabled`` (:func:`enforce` switches it
+    later); ``applied``, ``off`` or why not."""
     outcome = gate.install()
     if outcome != "applied":
-        set_enforcing(False)
         return outcome
     _check_trust_on_create()
     _check_mapping_on_create()
-    return "applied"
+    set_enforcing(enabled)
+    return "applied" if enabled else "off"
 
 
 def status() -> dict[str, Any]:
     """``{"enforced": bool, "checks": n, "denied": n}`` for ``local status``."""
     return {"enforced": enforcing(), **{key: principals.COUNTS[key] for key in ("checks", "denied")}}
+
+
+def enforce(value: str) -> tuple[int, dict[str, Any]]:
+    """``POST /_local/iam?enforce=1|0``: enforce IAM from now on, or stop (``make bench`` compares both); the
+    :func:`status`."""
+    if value not in ("0", "1"):
+        return 400, {"error": "enforce=1 or enforce=0"}
+    set_enforcing(value == "1")
+    return 200, status()

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from cdktf_lambda.emulator.cloud.iam import principals
+from cdktf_lambda.emulator.cloud.iam.services import enforcing
 from cdktf_lambda.iam import Call, Denial, bad_token, denial, message, requested
 from cdktf_lambda.iam.signed import credentials, is_json, parameters, session_token
 from cdktf_lambda.logs import room_logger
@@ -58,6 +59,8 @@ def _unnamed(service: str, action: str) -> None:
 def check(response: Any, moto_resource: str) -> bool:
     """Authorize ``response``'s request if its key was minted here (raises the service's error when denied);
     False when the key is not enforced."""
+    if not enforcing():
+        return False
     key, region, service = credentials(response.headers, response.uri, str(response.region))
     session = principals.session_of(key) if key else None
     if session is None:

@@ -143,3 +143,8 @@ def test_with_local_iam_off_functions_may_do_anything(tmp_path: Path) -> None:
         answer = invoke(cloud, "iam-free", {})
         assert answer["key"] == "test"
         assert cloud.local("inventory")[1]["iam"] == {"enforced": False, "checks": 0, "denied": 0}
+        # Switched on in the running local cloud (make bench compares both), the same function is refused its role.
+        assert cloud.local("iam?enforce=yes", method="POST")[0] == 400
+        assert cloud.local("iam?enforce=1", method="POST") == (200, {"enforced": True, "checks": 0, "denied": 0})
+        refused = cloud.client("lambda").invoke(FunctionName="iam-free", Payload=b"{}")
+        assert "cannot be assumed by Lambda" in json.loads(refused["Payload"].read())["errorMessage"]
