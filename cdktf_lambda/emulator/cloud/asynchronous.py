@@ -61,8 +61,9 @@ def submit(fn: Any, payload: bytes, *, request_id: str | None = None) -> AsyncIn
 def _event_invoke_config(fn: Any) -> dict[str, Any]:
     """The function's asynchronous invocation settings: those of the alias it was invoked through (Lambda applies
     the invoked qualifier's), else the function's own. The fidelity patch keeps them per qualifier
-    (``event_invoke_configs``); unpatched moto keeps a list (``event_invoke_config``, the last Put wins here)."""
-    by_qualifier = getattr(fn, "event_invoke_configs", None) or {}
+    (``event_invoke_configs``) on the unqualified function, which a published version invoked through its alias is
+    not; unpatched moto keeps a list (``event_invoke_config``, the last Put wins here)."""
+    by_qualifier = getattr(fn, "event_invoke_configs", None) or getattr(_unqualified(fn), "event_invoke_configs", {})
     if by_qualifier:
         aliases = [name for name in by_qualifier if name is not None]
         config = by_qualifier.get(getattr(fn, "invoked_qualifier", None)) or by_qualifier.get(None)
@@ -70,6 +71,15 @@ def _event_invoke_config(fn: Any) -> dict[str, Any]:
         return dict(config.config) if config is not None else {}
     configs = getattr(fn, "event_invoke_config", None) or []
     return dict(configs[-1].config) if configs else {}
+
+
+def _unqualified(fn: Any) -> Any:
+    from moto.awslambda.models import lambda_backends
+
+    try:
+        return lambda_backends[fn.account_id][fn.region].get_function(fn.function_name)
+    except Exception:
+        return None
 
 
 def _work(fn: Any, payload: bytes, handle: AsyncInvocation, enqueued: float) -> None:

@@ -122,15 +122,17 @@ def test_destinations_and_the_dead_letter_queue_are_sent_with_the_functions_role
     destination_url, destination = cloud.queue("iam-on-failure")
     dead_url, dead = cloud.queue("iam-dead")
     fn_role = role(cloud, "iam-failing-role", allow("sqs:SendMessage", destination))
-    function(cloud, "iam-failing", fn_role, "fail", DeadLetterConfig={"TargetArn": dead})
+    function(cloud, "iam-failing", fn_role, "fail", DeadLetterConfig={"TargetArn": dead}, Publish=True)
     lam = cloud.client("lambda")
-    lam.put_function_event_invoke_config(
+    alias = lam.create_alias(FunctionName="iam-failing", Name="live", FunctionVersion="1")["AliasArn"]
+    lam.put_function_event_invoke_config(  # the alias's, as the app configures it (and invokes the alias)
         FunctionName="iam-failing",
+        Qualifier="live",
         MaximumRetryAttempts=0,
         DestinationConfig={"OnFailure": {"Destination": destination}},
     )
 
-    lam.invoke(FunctionName="iam-failing", InvocationType="Event", Payload=b'{"n": 1}')
+    lam.invoke(FunctionName=alias, InvocationType="Event", Payload=b'{"n": 1}')
 
     records = wait_for(lambda: cloud.client("sqs").receive_message(QueueUrl=destination_url).get("Messages"), 20)
     assert json.loads(records[0]["Body"])["requestPayload"] == {"n": 1}, "the role may send to the destination"
