@@ -26,6 +26,7 @@ SLOW_FIXTURES = frozenset(
 #: Only the order of the run depends on this list; ``tests/test_repository.py`` checks every path exists.
 LONG_FILES = (
     "tests/cloud/test_cloud_e2e.py",  # 153 s
+    "tests/cloud/test_cloud_iam_statements.py",  # 188 s alone on a busy machine (one deployment, 16 tests)
     "tests/lifecycle/test_lifecycle_terraform.py",  # 107 s
     "tests/lifecycle/test_lifecycle_cli.py",  # 92 s
     "tests/test_client_project.py",  # 86 s

@@ -5,7 +5,7 @@ Each command returns an :class:`~cdktf_lambda.deploy.local.Outcome`: the exit st
 
 ``status --json`` prints ``{"running", "project_dir", "endpoint_url", "pid", "log_path", "http_apis": {name: url},
 "function_urls": {name: url}, "outputs": {stack: {name: value}}, "schedules": [...], "invocations": {...},
-"iam": {"enforced", "checks", "denied"}}``
+"iam": {"enforced", "checks", "denied"}, "event_source_mappings": [{..., "last_processing_result"}]}``
 (exit status 3 when the local cloud is not running).
 """
 
@@ -58,6 +58,7 @@ def status_info(workspace: Workspace) -> dict[str, Any]:
         functions=[fn["name"] for fn in inventory.get("functions", [])],
         invocations=inventory.get("invocations", {}),
         iam=inventory.get("iam", {}),
+        event_source_mappings=inventory.get("event_source_mappings", []),
     )
     return info
 
@@ -73,6 +74,9 @@ def status_text(info: dict[str, Any]) -> str:
             lines.append(f"  {item['name']}  {item['expression']}  {state}")
     lines.append(f"\nFunctions: {', '.join(info['functions']) or '(none)'}; invocations: {info['invocations']}")
     lines.append(iam_text(info.get("iam") or {}))
+    for mapping in info.get("event_source_mappings", []):
+        if str(mapping.get("last_processing_result") or "").startswith("PROBLEM"):
+            lines.append(f"  {mapping['queue']} -> {mapping['function']}: {mapping['last_processing_result']}")
     if info["outputs"]:
         lines.append(f"\nOutputs:\n{format_outputs(info['outputs'])}")
     return "\n".join(lines)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import json
 import re
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from tests.cloud._e2e import http, queue_bodies, scan_table
 from tests.conftest import PROJECT_ROOT
 
 PREFIX = "practice-dev"
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 #: The app as deployed by the e2e test, with its state kept beside the project (no backend bucket to make).
 IAM_MAIN = '''"""The reference app for the IAM statement tests (written by tests/cloud)."""
 from cdktf_lambda import cdk
@@ -52,12 +55,25 @@ class App:
         return str(self.client("sqs").get_queue_url(QueueName=f"{PREFIX}-{name}")["QueueUrl"])
 
 
+def request(url: str, *, method: str = "GET", body: Any = None) -> tuple[int, bytes]:
+    """Status and body of one request (a failing function's 500 is not JSON)."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"content-type": "application/json"} if data is not None else {}
+    try:
+        sent = urllib.request.Request(url, data=data, method=method, headers=headers)
+        with _OPENER.open(sent, timeout=120) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
 def post_greeting(app: App, name: str = "Ada") -> tuple[int, Any]:
-    return http(f"{app.api_url}/greetings", method="POST", body={"name": name, "language": "es"})
+    status, body = request(f"{app.api_url}/greetings", method="POST", body={"name": name, "language": "es"})
+    return status, json.loads(body) if status == 202 else body
 
 
 def read_greeting(app: App, request_id: str) -> int:
-    return http(f"{app.api_url}/greetings/{request_id}")[0]
+    return request(f"{app.api_url}/greetings/{request_id}")[0]
 
 
 def stored(app: App, request_id: str) -> dict[str, str] | None:
@@ -89,9 +105,10 @@ def invoke(app: App, name: str, event: Any) -> tuple[Any, str, str]:
 
 
 def log_text(app: App, name: str) -> str:
-    """Every line of the function's log group, joined."""
+    """Every line of the log group of ``api_server``, ``worker`` or ``cron_server``, joined."""
     logs = app.client("logs")
-    pages = logs.get_paginator("filter_log_events").paginate(logGroupName=f"/aws/lambda/{PREFIX}-{name}")
+    group = f"/aws/lambda/{PREFIX}-{name.replace('_', '-')}"
+    pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group)
     return "\n".join(event["message"] for page in pages for event in page["events"])
 
 

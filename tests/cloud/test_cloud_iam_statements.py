@@ -90,14 +90,14 @@ def read_back(app: App, allowed: bool, token: str) -> None:
     store(app, token)
     assert read_greeting(app, token) == (200 if allowed else 500)
     if not allowed:
-        assert "dynamodb:GetItem" in log_text(app, "api-server")
+        assert "dynamodb:GetItem" in log_text(app, "api_server")
 
 
 def post_queued(app: App, allowed: bool, token: str) -> None:
     status, _ = post_greeting(app)
     assert status == (202 if allowed else 500)
     if not allowed:
-        assert "is not authorized to perform: sqs:sendmessage" in log_text(app, "api-server")
+        assert "is not authorized to perform: sqs:sendmessage" in log_text(app, "api_server")
 
 
 def worker_writes(app: App, allowed: bool, token: str) -> None:
@@ -127,7 +127,7 @@ def queue_polled(app: App, allowed: bool, token: str) -> None:
 def expired(app: App, allowed: bool, token: str) -> None:
     assert old_greetings_deleted(app) is allowed
     if not allowed:
-        assert "dynamodb:Scan" in log_text(app, "cron-server")
+        assert "dynamodb:Scan" in log_text(app, "cron_server")
 
 
 def failures_kept(app: App, allowed: bool, token: str) -> None:
@@ -158,7 +158,8 @@ def failed_deliveries_kept(app: App, allowed: bool, token: str) -> None:
     dead_letters(app)
     assert "error" in schedule_fires(app)  # statement 0 is removed too: the delivery fails
     marker = f"delivery to arn:aws:sqs:us-east-1:123456789012:{PREFIX}-cron-server-dlq denied"
-    assert wait_for(lambda: f"{marker}: arn:aws:iam::123456789012:role/{PREFIX}-cron-server-scheduler" in moto_log(app))
+    role = f"arn:aws:iam::123456789012:role/{PREFIX}-cron-server-scheduler"
+    assert wait_for(lambda: f"{marker}: {role}" in moto_log(app), 20)
     assert dead_letters(app) == [], "the failed delivery is lost"
 
 
