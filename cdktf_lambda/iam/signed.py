@@ -1,4 +1,5 @@
-"""Who signed a request: the access key, region and service of its SigV4 credential scope, and its session token.
+"""Who signed a request: the access key, region and service of its SigV4 credential scope, and its session token;
+a :class:`Session` is what a role's credentials stand for.
 
 Credentials come from an ``Authorization`` header (SigV4), or from a presigned URL: ``X-Amz-Credential`` (SigV4) or
 ``AWSAccessKeyId`` (SigV2, S3 only). The service is the signing name, mapped to the IAM prefix where they differ
@@ -16,10 +17,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-__all__ = ["credentials", "is_json", "parameters", "session_token"]
+__all__ = ["Session", "credentials", "is_json", "parameters", "session_token"]
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 #: SigV4 signing names that are not the IAM prefix.
@@ -68,3 +70,25 @@ def parameters(parsed: Any, body: Any, query: Mapping[str, Any] | None) -> dict[
 def is_json(headers: Mapping[str, Any]) -> bool:
     """Whether the request speaks a JSON protocol (its answer must too)."""
     return "json" in str(headers.get("Content-Type") or "")
+
+
+@dataclass(frozen=True)
+class Session:
+    """Credentials minted for a role: the keys, and the ARNs they stand for."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    role_arn: str
+    arn: str  # arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
+
+    @property
+    def account(self) -> str:
+        return self.role_arn.split(":")[4]
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "AWS_ACCESS_KEY_ID": self.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
+            "AWS_SESSION_TOKEN": self.session_token,
+        }

@@ -17,18 +17,17 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from cdktf_lambda.iam import Decision, Principal, Statement, compile_policy, evaluate
 from cdktf_lambda.iam.policy import ContextValue
 from cdktf_lambda.iam.services import NOT_ASSUMABLE
+from cdktf_lambda.iam.signed import Session
 from cdktf_lambda.logs import room_logger
 
 __all__ = [
     "COUNTS",
     "RoleNotAssumable",
-    "Session",
     "authorize",
     "function_credentials",
     "identity",
@@ -45,28 +44,6 @@ COUNTS: Counter[str] = Counter()
 
 class RoleNotAssumable(Exception):
     """The role does not exist, or its trust policy does not let the service assume it."""
-
-
-@dataclass(frozen=True)
-class Session:
-    """Credentials minted for a role: the keys, and the ARNs they stand for."""
-
-    access_key_id: str
-    secret_access_key: str
-    session_token: str
-    role_arn: str
-    arn: str  # arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION
-
-    @property
-    def account(self) -> str:
-        return self.role_arn.split(":")[4]
-
-    def environment(self) -> dict[str, str]:
-        return {
-            "AWS_ACCESS_KEY_ID": self.access_key_id,
-            "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
-            "AWS_SESSION_TOKEN": self.session_token,
-        }
 
 
 _LOCK = threading.Lock()

@@ -1,27 +1,16 @@
-"""The services' own principals in the local cloud: what Lambda, API Gateway, EventBridge and Scheduler may do.
-
-Each function answers True/None when enforcement is off (:func:`enforcing`), so the callers need no switch of their
-own:
-
-* :func:`environment_credentials` -- a function's credentials: its role's session, or the test keys;
-* :func:`may_send` -- Lambda (destinations, dead-letter queue) or Scheduler (its dead-letter queue) sending with a
-  role: ``sqs:SendMessage``, ``sns:Publish``, ``lambda:InvokeFunction`` or ``events:PutEvents`` on the target;
-* :func:`may_log` -- the function's role may write its log (``logs:CreateLogStream`` and ``logs:PutLogEvents`` on
-  the stream, ``logs:CreateLogGroup`` when the group is missing): without them the log stays empty, as on AWS;
-* :func:`poll_problem` -- an SQS event source mapping polls with the function's role: ``sqs:ReceiveMessage``,
-  ``sqs:DeleteMessage``, ``sqs:GetQueueAttributes`` on the queue;
-* :func:`api_may_invoke`, :func:`url_may_invoke`, :func:`rule_may_invoke`, :func:`schedule_may_invoke` -- an HTTP API,
-  a function URL, an EventBridge rule (resource-based policy with its ``AWS:SourceArn``) or a Scheduler schedule
-  (its role: trusted by ``scheduler.amazonaws.com``, allowed ``lambda:InvokeFunction``).
+"""The services' own principals in the local cloud (what each needs: :mod:`cdktf_lambda.iam.services`): a function's
+credentials (:func:`environment_credentials`), sends with a role (:func:`may_send`), log writes (:func:`may_log`), SQS
+polls (:func:`poll_problem`), invocations by an HTTP API, a function URL, a rule or a schedule (``*_may_invoke``).
+Each answers as if allowed when enforcement is off (:func:`enforcing`): the callers need no switch of their own.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from cdktf_lambda.emulator.cloud.iam import principals
 from cdktf_lambda.iam.services import ESM_ACTIONS, LOG_ACTIONS, SEND_ACTIONS, esm_problem, log_arns
+from cdktf_lambda.iam.signed import credentials
 
 __all__ = [
     "api_may_invoke",
@@ -36,7 +25,6 @@ __all__ = [
     "url_may_invoke",
 ]
 
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
 _STATE = {"enforcing": False}
 
 
@@ -114,10 +102,10 @@ def url_may_invoke(fn: Any, function_arn: str, auth_type: str, authorization: st
     why = f"function URL of {fn.function_name}"
     if auth_type != "AWS_IAM":
         return _resource_allows(fn, function_arn, ("*", ""), "lambda:InvokeFunctionUrl", context, why)
-    found = _CREDENTIAL.search(authorization or "")
-    if found is None:
+    key, _, _ = credentials({"Authorization": authorization or ""}, "", "")
+    if key is None:
         return False
-    session = principals.session_of(found.group(1))
+    session = principals.session_of(key)
     if session is None:
         return True
     if principals.decide(session.role_arn, "lambda:InvokeFunctionUrl", function_arn, context) == "allow":
