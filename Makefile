@@ -112,7 +112,7 @@ test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth 
 	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "not terraform" tests/cdktf_lambda tests/stacks \
 	  tests/test_main.py --ignore=tests/cdktf_lambda/packaging --ignore=tests/cdktf_lambda/local
 
-bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime
+bench: setup runtimes $(CDKTN_SETUP) ## benchmark: synth import paths, packaging, scaling, handler latency, cold start on the runtime, a toolkit test session
 	$(PY) -m bench $(BENCH_ARGS)
 
 invoke: synth ## run a function from the synthesized artifacts on its own runtime: make invoke FUNCTION=api_server EVENT=tests/events/apigw_http_v2_get_root.json

@@ -16,12 +16,15 @@ from typing import Any
 __all__ = [
     "BytecodeError",
     "DeployError",
+    "SyncError",
     "EmulatorError",
     "EnvironmentFailure",
     "InvokeError",
     "ProvisionError",
+    "SynthError",
     "CdktfLambdaError",
     "InvalidParameterError",
+    "NotInStackError",
     "SourceError",
     "HandlerNotFoundError",
     "DependencyBuildError",
@@ -91,6 +94,11 @@ class InvokeError(CdktfLambdaError):
     """A function cannot be run locally as asked: no synth output, an unknown function, a missing zip."""
 
 
+class NotInStackError(CdktfLambdaError, LookupError):
+    """A lookup in a synthesized stack (a function, a resource) found nothing, or more than one; the message lists
+    what the stack has."""
+
+
 class EnvironmentFailure(RuntimeError):
     """Base class of the failures of the environment: the machine, a tool or a service, not the input."""
 
@@ -109,3 +117,23 @@ class EmulatorError(EnvironmentFailure):
 
 class DeployError(EnvironmentFailure):
     """A ``cdktf`` or ``terraform`` command failed, or the CLI is missing (the message says what to do)."""
+
+
+class SynthError(EnvironmentFailure):
+    """The app command (``cdktf.json``'s ``app``, e.g. ``python main.py``) failed or wrote no stack.
+
+    Parameters
+    ----------
+    message
+        What failed, with the app's own error output.
+    output
+        The app's whole output (stdout and stderr).
+    """
+
+    def __init__(self, message: str, *, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
+
+
+class SyncError(EnvironmentFailure):
+    """A Lambda or S3 API call of ``cdktf-lambda sync`` failed (credentials, permissions, the function not deployed)."""

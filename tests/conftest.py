@@ -12,21 +12,26 @@ from typing import Any
 
 import pytest
 
+#: pytester runs pytest sessions inside tests (the toolkit's plugin, tests/cdktf_lambda/testing).
+pytest_plugins = ["pytester"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_SRC = PROJECT_ROOT / "lambda_src"
 
 #: Fixtures that run pip (a dependency layer, the session's wheelhouse) or a subprocess synth: a test using one is
 #: marked ``slow`` here, so ``pytest -m "not slow and not terraform"`` stays a fast inner loop.
 SLOW_FIXTURES = frozenset(
-    {"wheelhouse", "x86_build", "offline_env", "app_out", "no_fastapi_out", "app_stack", "first_synth"}
+    {"wheelhouse", "x86_build", "offline_env", "no_fastapi_out", "app_stack", "first_synth"}
+    | {"cdktf_project", "cdktf_app", "cdktf_stack", "lambda_invoke", "local_cloud"}  # the toolkit's (subprocess synth)
 )
 
 
 #: The longest test files, longest first (test-seconds of each file in one run on four workers): handed out first.
 #: Only the order of the run depends on this list; ``tests/test_repository.py`` checks every path exists.
 LONG_FILES = (
-    "tests/cloud/test_cloud_e2e.py",  # 153 s
-    "tests/cloud/test_cloud_iam_statements.py",  # 188 s alone on a busy machine (one deployment, 16 tests)
+    "tests/cloud/test_cloud_e2e.py",  # 153 s (with the S3 lock test and the destroy, before they moved out)
+    "tests/cloud/test_cloud_s3_lock.py",  # its own deployment: synth, two applies at once, destroy
+    "tests/cloud/test_cloud_iam_statements.py",  # 110 s of tests on the session's local cloud (16 tests)
     "tests/lifecycle/test_lifecycle_terraform.py",  # 107 s
     "tests/lifecycle/test_lifecycle_cli.py",  # 92 s
     "tests/test_client_project.py",  # 86 s
@@ -104,6 +109,16 @@ def only(mapping: dict[str, Any]) -> Any:
     """The single value of ``mapping``; fails when there are zero or several."""
     assert len(mapping) == 1, f"expected exactly one, got {sorted(mapping)}"
     return next(iter(mapping.values()))
+
+
+@pytest.fixture(scope="session")
+def cdktf_project(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The app under test for the toolkit's fixtures (``cdktf_app``, ``lambda_invoke``, ``local_cloud``): the
+    reference app with the tests' configuration (tests/_app_project.py), as a client project overrides it."""
+    from tests._app_project import app_project
+    from tests.fixtures.layers import session_wheelhouse
+
+    return app_project(tmp_path_factory.mktemp("app") / "project", session_wheelhouse(tmp_path_factory))
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,15 @@
 """A client project that shares no file with this repository: the library built as a wheel, installed with its
-extra into a fresh virtualenv, used exactly as the README shows, synthesized and deployed with the CLI.
+extras into a fresh virtualenv, used exactly as the README shows, synthesized and deployed with the CLI, and tested
+with the library's pytest toolkit.
 
 The steps are the README's "Install in your own project": build the wheel from the checkout
-(``pip wheel --no-deps .``), install ``cdktf-lambda[cdktf,local]`` into a new virtualenv (dependencies from the
-package registry; ``uv`` keeps them in its cache between runs), write a project shaped like the cdktf-cli
+(``pip wheel --no-deps .``), install ``cdktf-lambda[cdktf,local,testing]`` into a new virtualenv (dependencies from
+the package registry; ``uv`` keeps them in its cache between runs), write a project shaped like the cdktf-cli
 ``python-pip`` template in a temporary directory (its own ``cdktf.json``, the README's ``main.py``, a function
 directory of its own), ``cdktf synth`` with this repository's pinned CLI, check the JSON, ``terraform validate``,
-``cdktf deploy`` into moto on 127.0.0.1 and ``cdktf destroy``.
+``cdktf deploy`` into moto on 127.0.0.1 and ``cdktf destroy``. Then the README's "Testing your stack": its files
+written into another new project, its tests run with that virtualenv's pytest (they pass), and run again with every
+handler raising (the invoke and local-cloud tests fail, naming the error).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import pytest
 from cdktf_lambda.deploy.mirror import terraform_env
 from cdktf_lambda.emulator.contents import leftovers
 from cdktf_lambda.emulator.server import running_server
+from devtools.example import BROKEN, break_handlers, write_example
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.terraform]
@@ -49,6 +53,18 @@ def readme_main_py() -> str:
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
+def client_env(venv: Path, project: Path) -> dict[str, str]:
+    """Nothing of this checkout: no PYTHONPATH, no project variables; the client's virtualenv (its node 22) first."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CDKTF_LAMBDA_", "PYTHON", "VIRTUAL_ENV", "PIPENV_", "PYTEST_")) and k != "NODE_OPTIONS"
+    }
+    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}", CHECKPOINT_DISABLE="1", DISABLE_VERSION_CHECK="true")
+    env["CDKTF_LAMBDA_CACHE_DIR"] = str(project / ".cdktf-lambda-cache")
+    return env
+
+
 def run(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 600) -> str:
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     output = result.stdout + result.stderr
@@ -71,14 +87,14 @@ def wheel(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client_venv(wheel, tmp_path_factory) -> Path:
-    """A fresh virtualenv with ``cdktf-lambda[cdktf,local]`` from the wheel (no access to this checkout)."""
+    """A fresh virtualenv with ``cdktf-lambda[cdktf,local,testing]`` from the wheel (no access to this checkout)."""
     uv = shutil.which("uv", path=str(Path(sys.executable).parent))
     assert uv, "uv (a dev package) is needed to build the client's virtualenv: run `make setup`"
     venv = tmp_path_factory.mktemp("client") / ".venv"
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], cwd=venv.parent, env=env)
     run(
-        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), f"{wheel}[cdktf,local]"],
+        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), f"{wheel}[cdktf,local,testing]"],
         cwd=venv.parent,
         env=env,
     )
@@ -112,15 +128,7 @@ def client(client_venv, terraform_cli_config, tmp_path_factory) -> dict:
     }.items():
         (project / relative).parent.mkdir(parents=True, exist_ok=True)
         (project / relative).write_text(text)
-    venv_bin = client_venv / "bin"
-    # Nothing of this checkout: no PYTHONPATH, no project variables; the client's virtualenv (its node 22) first.
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CDKTF_LAMBDA_", "PYTHON", "VIRTUAL_ENV", "PIPENV_")) and k != "NODE_OPTIONS"
-    }
-    env.update(PATH=f"{venv_bin}{os.pathsep}{env['PATH']}", CHECKPOINT_DISABLE="1", DISABLE_VERSION_CHECK="true")
-    env["CDKTF_LAMBDA_CACHE_DIR"] = str(project / ".cdktf-lambda-cache")
+    env = client_env(client_venv, project)
     env["TF_CLI_CONFIG_FILE"] = str(terraform_cli_config)  # the offline provider mirror (the machine's points nowhere)
     output = run([str(CLI), "synth"], cwd=project, env=env)
     stack_dir = project / "cdktf.out" / "stacks" / STACK
@@ -136,9 +144,54 @@ def test_the_wheel_holds_only_the_library(wheel):
     packages = {name for name in top if not name.endswith(".dist-info")}
     assert packages == {"cdktf_lambda"}, f"the wheel holds other top-level packages: {sorted(packages)}"
     assert "cdktf_lambda/_fast_import/node_lazy_providers.js" in names, "package data is missing"
+    assert "cdktf_lambda/py.typed" in names, "the types stop at the package boundary without the PEP 561 marker"
     assert "cdktf-lambda = cdktf_lambda.cli.main:main" in entry_points
-    for extra in ("cdktf", "cdktn", "local"):
+    assert "[pytest11]\ncdktf_lambda = cdktf_lambda.testing.plugin" in entry_points
+    for extra in ("cdktf", "cdktn", "local", "testing"):
         assert f"Provides-Extra: {extra}" in metadata
+
+
+#: A user's stack with three wrongly typed arguments, each on its own line, and the rest right.
+BADLY_TYPED_STACK = """\
+from cdktf_lambda import ExecutionRole, LambdaPythonFunction, Schedule, cdk
+
+
+class Stack(cdk.TerraformStack):
+    def __init__(self, scope: cdk.Construct, id_: str) -> None:
+        super().__init__(scope, id_)
+        role = ExecutionRole(self, "role", role_name="r")
+        fn = LambdaPythonFunction(
+            self,
+            "fn",
+            function_name="f",
+            package_zip_path="a.zip",
+            package_zip_hash="aA==",
+            handler="app.handler",
+            execution_role_arn=role.arn,
+            memory_size="lots",
+            runtime="python2.7",
+        )
+        Schedule(self, "tick", rule_name="tick", schedule_expression="rate(1 minute)", function=fn, enabled="yes")
+"""
+
+
+def test_a_type_checker_names_each_wrongly_typed_argument_of_a_users_stack(client_venv, tmp_path):
+    """The wheel's py.typed makes the constructs' types reach the user's mypy, with the Literal option sets."""
+    (tmp_path / "stack.py").write_text(BADLY_TYPED_STACK)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--python-executable", str(client_venv / "bin" / "python"),
+         "--no-incremental", "--strict", "stack.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "missing library stubs or py.typed marker" not in result.stdout
+    lines = BADLY_TYPED_STACK.splitlines()
+    named = {lines[int(line.split(":")[1]) - 1].strip().split("=")[0] for line in errors}
+    assert named == {"memory_size", "runtime", 'Schedule(self, "tick", rule_name'}, result.stdout
+    assert any('"memory_size"' in line and '"str"' in line for line in errors), result.stdout
+    assert any("python2.7" in line and "Literal" in line for line in errors), result.stdout
+    assert any('"enabled"' in line for line in errors), result.stdout
 
 
 def test_the_client_synthesizes_a_function_log_group_and_layer(client):
@@ -233,3 +286,61 @@ def test_cdktf_lambda_local_runs_the_client_app(client):
     finally:
         down = subprocess.run([*command, "down"], cwd=project, env=env, capture_output=True, text=True, timeout=600)
     assert down.returncode == 0 and "local cloud stopped" in down.stdout, down.stdout + down.stderr
+
+
+# --- the README's "Testing your stack", in a new project ---------------------------------------------------------
+
+
+def run_example_tests(venv: Path, project: Path) -> tuple[int, str]:
+    """``pytest`` of the client's virtualenv in ``project``: its exit status and output."""
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", "-rA"],
+        cwd=project,
+        env=client_env(venv, project),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def failures(output: str) -> dict[str, str]:
+    """The failure report of each test (its ``____ name ____`` block, up to the next one), by test name."""
+    blocks = re.split(r"^_{3,} (\S+) _{3,}$", output, flags=re.M)
+    return dict(zip(blocks[1::2], blocks[2::2], strict=True))
+
+
+@pytest.fixture(scope="module")
+def example(client_venv, tmp_path_factory) -> Path:
+    """The example's files, as the README shows them, in a new project with nothing else."""
+    return write_example(tmp_path_factory.mktemp("example"))
+
+
+def test_the_readme_example_has_a_stack_a_handler_and_tests_of_the_three_kinds(example):
+    tests = (example / "tests" / "test_orders.py").read_text()
+    assert (example / "main.py").is_file() and (example / "functions" / "orders" / "lambda_handler.py").is_file()
+    for fixture in ("cdktf_stack", "lambda_invoke", "local_cloud"):
+        assert re.search(rf"^def test_\w+\({fixture}\):", tests, re.M), f"no test of the example uses {fixture}"
+
+
+def test_the_readme_example_s_tests_pass_in_a_new_project(client_venv, example):
+    status, output = run_example_tests(client_venv, example)
+    assert status == 0, output[-6000:]
+    assert re.search(r"^=+ 3 passed in ", output.splitlines()[-1]), output[-3000:]
+    assert re.search(r"local cloud deploy \(main\) [\d.]+ s .* the deploy is \d+% of it", output), output[-2000:]
+
+
+def test_the_readme_example_s_tests_fail_when_its_handlers_raise(client_venv, example, tmp_path):
+    broken = shutil.copytree(example, tmp_path / "broken", ignore=shutil.ignore_patterns(".cdktf-lambda-cache"))
+    assert break_handlers(broken), "the example has no lambda_handler to break"
+    status, output = run_example_tests(client_venv, broken)
+    assert status == 1, output[-6000:]
+    failed = failures(output)
+    assert sorted(failed) == [
+        "test_an_order_posted_to_the_api_is_stored_and_read_back",
+        "test_an_order_without_an_item_is_refused",
+    ], output[-6000:]
+    for name, report in failed.items():
+        assert f"RuntimeError: {BROKEN}" in report, f"{name} does not name the handler's error:\n{report}"
+    # The synthesized infrastructure does not change when a handler raises: its test still passes.
+    assert "PASSED tests/test_orders.py::test_orders_runs_python313_behind_the_api_and_may_write_its_table" in output

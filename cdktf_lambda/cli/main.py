@@ -13,10 +13,14 @@ Commands
     Provision a runtime's CPython (and its runtime client) into the runtime cache now; list what is there.
 ``serve``
     A function's ASGI app on uvicorn, for development.
-``local up | down | status [--json] | logs FUNCTION | fire RULE | env``
+``local up | down | status [--json] | logs FUNCTION | fire RULE | env | sync``
     The local cloud: deploy the project into moto on 127.0.0.1 (``cdktf deploy``) where the functions run, SQS
     queues deliver, HTTP APIs answer and schedules fire; look at it, drive it, tear it down.
     See :mod:`cdktf_lambda.deploy.local` and :mod:`cdktf_lambda.deploy.status`.
+``sync [FUNCTION...] [--watch]`` / ``local sync [FUNCTION...] [--watch]``
+    Upload what changed in the functions' sources (code, or a layer whose sources or lock file changed) through the
+    Lambda API, without Terraform: to AWS (the current AWS settings), or to the local cloud. See
+    :mod:`cdktf_lambda.sync`.
 
 Examples
 --------
@@ -28,6 +32,7 @@ Examples
     cdktf-lambda runtime install python3.13
     cdktf-lambda serve --reload --port 8000
     cdktf-lambda local up && curl "$(cdktf-lambda local status --json | jq -r '.http_apis[]')"
+    cdktf-lambda local sync --watch
 
 Output: what a command answers (invoke's JSON response, ``local status --json``, ``runtime list`` ...) goes to
 stdout; notes, progress lines and errors to stderr, as ``cdktf-lambda: <message>`` (:mod:`cdktf_lambda.logs`). The
@@ -48,6 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cdktf_lambda import __version__
+from cdktf_lambda.cli import sync as sync_cli
 from cdktf_lambda.errors import CdktfLambdaError, ProvisionError
 from cdktf_lambda.logs import logging_to
 
@@ -101,6 +107,14 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--source-base-path", default="lambda_src", help="default: lambda_src")
     srv.add_argument("--function", default="api_server", help="function directory (default: api_server)")
     srv.add_argument("--app", default="app", help="ASGI app attribute of the module (default: app)")
+    syn = commands.add_parser(
+        "sync",
+        help="upload changed function code and layers through the Lambda API (the current AWS settings)",
+        description="Repackage what changed since the deploy and update only that through the Lambda API.",
+    )
+    sync_cli.add_arguments(syn)
+    syn.add_argument("--outdir", default="cdktf.out", help="synth output directory (default: cdktf.out)")
+    syn.add_argument("--project-dir", default=None, help="the project (default: where cdktf.json is)")
     _local_parser(commands)
     return parser
 
@@ -130,6 +144,7 @@ def _local_parser(commands: Any) -> None:
     fire.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the outcome (0: do not wait)")
     env = sub.add_parser("env", help="print the variables that point the AWS CLI/boto3/Terraform at the local cloud")
     env.add_argument("--format", choices=("shell", "dotenv", "json"), default="shell")
+    sync_cli.add_arguments(sub.add_parser("sync", help="sync changed code and layers into the local cloud"))
 
 
 def _invoke(args: argparse.Namespace) -> int:
@@ -231,10 +246,19 @@ def _local_command(args: argparse.Namespace) -> Outcome:
         return commands.logs(workspace, args.function, follow=args.follow, since=args.since)
     if action == "fire":
         return commands.fire(workspace, args.rule, wait=args.wait)
+    if action == "sync":  # prints its own lines as each sync happens
+        return deploy.Outcome(sync_cli.local_sync(args, workspace))
     return commands.env(workspace, fmt=args.format)
 
 
-COMMANDS = {"invoke": _invoke, "doctor": _doctor, "runtime": _runtime, "serve": _serve, "local": _local}
+COMMANDS = {
+    "invoke": _invoke,
+    "doctor": _doctor,
+    "runtime": _runtime,
+    "serve": _serve,
+    "local": _local,
+    "sync": sync_cli.sync,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -205,7 +205,7 @@ class DependencyLayer(cdk.Construct):
             description=description or f"Python packages from {built.lock_file} for {target.label}",
         )
         # For `python -m cdktf_lambda invoke`: how to rebuild this layer for the local interpreter.
-        self.layer.add_override(f"//.{METADATA_KEY}", layer_metadata(built, excluded_names))
+        self.layer.add_override(f"//.{METADATA_KEY}", layer_metadata(built, excluded_names, bytecode=bytecode))
         self._arn: str = self.layer.arn  # one token, so ``info.arn == arn``
         self.info = LayerInfo(
             arn=self._arn,
@@ -225,8 +225,9 @@ class DependencyLayer(cdk.Construct):
         return self.build.path
 
 
-def layer_metadata(built: BuiltLayer, exclude: Sequence[str]) -> dict[str, object]:
+def layer_metadata(built: BuiltLayer, exclude: Sequence[str], *, bytecode: bool = True) -> dict[str, object]:
     """What ``cdktf-lambda invoke`` needs to rebuild the layer for another interpreter (the lock and its selection),
+    what ``cdktf-lambda sync`` needs to rebuild it as the synth did (``"bytecode": false`` only when turned off),
     and what ``doctor`` shows (the largest packages). Portable: paths relative to the project, no timestamps."""
     return {
         "lock_file": built.lock_file,
@@ -237,4 +238,5 @@ def layer_metadata(built: BuiltLayer, exclude: Sequence[str]) -> dict[str, objec
         "runtime": built.target.runtime,
         "architecture": built.target.architecture,
         "largest_packages": [{"name": p.name, "version": p.version, "bytes": p.size} for p in built.largest_packages],
+        **({} if bytecode else {"bytecode": False}),
     }

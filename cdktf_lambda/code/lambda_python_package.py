@@ -10,11 +10,11 @@ from cdktf_lambda.code.package_info import PackageInfo
 from cdktf_lambda.code.s3_artifacts import DEFAULT_S3_PREFIX, S3Artifacts
 from cdktf_lambda.errors import InvalidParameterError, SourceError
 from cdktf_lambda.limits import PackagingMode, Runtime, validate_choice, validate_runtime
-from cdktf_lambda.packaging.bytecode import bytecode_for
 from cdktf_lambda.packaging.files import DEFAULT_EXCLUDES, SourceFile, list_files
 from cdktf_lambda.packaging.handlers import find_handler, top_level_modules
-from cdktf_lambda.packaging.zips import BuiltZip, build_zip
-from cdktf_lambda.paths import cache_dir, resolve, stack_relative_dir, terraform_path
+from cdktf_lambda.packaging.package_source import PackageSource, build_package
+from cdktf_lambda.packaging.zips import BuiltZip
+from cdktf_lambda.paths import cache_dir, project_relative, resolve, stack_relative_dir, terraform_path
 from cdktf_lambda.stack.providers import ensure_archive_provider
 from cdktf_lambda.types import PACKAGE_KINDS, PACKAGING_MODES, PackageKind
 
@@ -83,6 +83,9 @@ class LambdaPythonPackage(cdk.Construct):
         or ``None``.
     s3_object
         The ``aws_s3_object`` (``store_on_s3=True``) or ``None``; ``info.s3_bucket``/``info.s3_key`` point at it.
+    source
+        ``synth`` mode: how the zip is built (a :class:`~cdktf_lambda.packaging.package_source.PackageSource`), which
+        the function or layer deploying it records in the stack JSON for ``cdktf-lambda sync``; else ``None``.
     """
 
     def __init__(
@@ -130,18 +133,14 @@ class LambdaPythonPackage(cdk.Construct):
         self.archive = None
         self.asset = None
         self.built: BuiltZip | None = None
+        self.source: PackageSource | None = None
         unzipped_size: int | None = None
 
         if packaging_mode == "synth":
-            compiled = bytecode_for(runtimes, bytecode)
-            built = self.built = build_zip(
-                files,
-                cache_dir(),
-                name,
-                bytecode=compiled,
-                layer=kind == "layer",
-                max_bytes=s3.max_zip_bytes,
+            source = self.source = PackageSource(
+                project_relative(root), name, kind, tuple(runtimes), bytecode=bytecode, excludes=tuple(excludes)
             )
+            built = self.built = build_package(files, source, cache_dir(), max_bytes=s3.max_zip_bytes)
             self.asset = cdk.TerraformAsset(self, "asset", path=str(built.path), type=cdk.AssetType.FILE)
             self.zip_path: str = self.asset.path
             self.zip_hash: str = built.zip_hash
@@ -182,6 +181,7 @@ class LambdaPythonPackage(cdk.Construct):
             unzipped_size=unzipped_size,
             s3_bucket=location[0],
             s3_key=location[1],
+            source=self.source,
         )
 
     @staticmethod

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cdktf_lambda.packaging.package_source import PackageSource
+
 __all__ = ["LayerInfo", "PackageInfo"]
 
 
@@ -28,6 +30,9 @@ class PackageInfo:
     s3_bucket, s3_key
         Where the zip is stored on S3 (``store_on_s3=True``): the function deploys from there instead of uploading
         ``zip_path`` directly. ``None`` for a direct upload.
+    source
+        How the zip was built from its sources (``packaging_mode="synth"``): the function records it in the stack
+        JSON, so ``cdktf-lambda sync`` can build it again. ``None`` for a zip Terraform builds or one given by path.
     """
 
     zip_path: str
@@ -38,6 +43,7 @@ class PackageInfo:
     unzipped_size: int | None = None
     s3_bucket: str | None = None
     s3_key: str | None = None
+    source: PackageSource | None = None
 
 
 @dataclass(frozen=True)

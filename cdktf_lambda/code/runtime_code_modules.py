@@ -14,6 +14,7 @@ from cdktf_lambda.errors import CdktfLambdaError, InvalidParameterError, SourceE
 from cdktf_lambda.limits import Architecture, PackagingMode, Runtime, validate_architecture, validate_runtime
 from cdktf_lambda.packaging.files import list_files
 from cdktf_lambda.packaging.handlers import find_handler
+from cdktf_lambda.packaging.package_source import METADATA_KEY as PACKAGE_METADATA_KEY
 from cdktf_lambda.paths import resolve
 
 __all__ = ["RuntimeCodeModules", "SEED_FUNCTIONS", "SEED_RUNTIME_MODULES"]
@@ -197,6 +198,10 @@ class RuntimeCodeModules(cdk.Construct):
             )
             for module, package in layer_packages.items()
         }
+        for module, layer in self.layers.items():  # for `cdktf-lambda sync` (Terraform ignores "//")
+            source = layer_packages[module].source
+            if source is not None:
+                layer.add_override(f"//.{PACKAGE_METADATA_KEY}", source.metadata())
         self.layer_infos: tuple[LayerInfo, ...] = tuple(
             LayerInfo(
                 arn=layer.arn,

@@ -31,6 +31,7 @@ from cdktf_lambda.limits import (
     validate_timeout,
     validate_tracing_mode,
 )
+from cdktf_lambda.packaging.package_source import METADATA_KEY as PACKAGE_METADATA_KEY
 from cdktf_lambda.tokens import is_token
 
 if TYPE_CHECKING:
@@ -338,6 +339,8 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
             depends_on=[self.log_group, *([policies["vpc_access"]] if "vpc_access" in policies else [])],
             **function_blocks(options, log_group_name),
         )
+        if package is not None and package.source is not None:  # for `cdktf-lambda sync` (Terraform ignores "//")
+            self.function.add_override(f"//.{PACKAGE_METADATA_KEY}", package.source.metadata())
         self.extras: FunctionExtras = add_function_extras(
             self, self.function, options, [policies["destinations"]] if "destinations" in policies else []
         )

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -32,6 +32,7 @@ from cdktf_lambda.runtime.api import Invocation, RuntimeAPI
 from cdktf_lambda.runtime.client import install_runtime_client
 from cdktf_lambda.runtime.code import INIT_SECONDS, FunctionCode, InvokeResult, extract, lambda_environment
 from cdktf_lambda.runtime.context import FAKE_ACCOUNT
+from cdktf_lambda.runtime.layers import ExtractedLayers
 from cdktf_lambda.runtime.sandbox import Isolation, Layout, isolation, runtime_command
 from cdktf_lambda.runtime.types import ErrorObject
 
@@ -64,21 +65,19 @@ class _Runtime:
     """One started runtime process for one function's code, with its own Runtime API and directories."""
 
     def __init__(
-        self, code: FunctionCode, target: TargetPython, client: Path, mode: Isolation | None, python: str
+        self, code: FunctionCode, target: TargetPython, client: Path, mode: Isolation | None, python: str, opt: Path
     ) -> None:
         self.code, self.target, self.python = code, target, python
         self.work = Path(tempfile.mkdtemp(prefix="cdktf-lambda-runtime-"))
-        self.layout = Layout(self.work / "task", self.work / "opt", client)
+        self.layout = Layout(self.work / "task", opt, client)
         self.layout.task.mkdir()
-        self.layout.opt.mkdir()
         try:
             extract(code.code_zip, self.layout.task, f"Function {code.function_name!r}")
-            for index, layer in enumerate(code.layer_zips, start=1):
-                extract(layer, self.layout.opt, f"Layer {index} of {code.function_name!r}")
         except BaseException:
             shutil.rmtree(self.work, ignore_errors=True)
             raise
         self.mode = mode
+        self.retired = False  # the code was replaced: stop once the event in flight ends (RuntimeRunner.retire)
         arn = f"arn:aws:lambda:{code.region}:{FAKE_ACCOUNT}:function:{code.function_name}"
         self.api = RuntimeAPI(arn).start()
         self.process: subprocess.Popen[bytes] | None = None
@@ -244,6 +243,11 @@ def _decode(body: bytes) -> Any:
         return body.decode("utf-8", "replace")
 
 
+def _close_all(runtimes: list[_Runtime]) -> None:
+    for runtime in runtimes:
+        runtime.close()
+
+
 def _key(code: FunctionCode) -> tuple[Any, ...]:
     return (
         code.function_name, code.handler, code.runtime, str(code.code_zip), tuple(map(str, code.layer_zips)),
@@ -266,6 +270,7 @@ class RuntimeRunner:
         self._idle: dict[tuple[Any, ...], list[_Runtime]] = {}
         self._all: list[_Runtime] = []
         self._closed = False
+        self._layers = ExtractedLayers()
 
     def target(self, code: FunctionCode) -> TargetPython:
         """The interpreter ``code`` runs on (provisioned on first use)."""
@@ -293,7 +298,8 @@ class RuntimeRunner:
         if target.rootfs is not None and mode is None:
             raise ProvisionError("this machine allows no mount/PID namespaces (unshare), so no sandbox can be built")
         client = install_runtime_client(target.version, target.architecture, target.build_command())
-        runtime = _Runtime(code, target, client, mode, self.describe(code))
+        opt = self._layers.directory(code.layer_zips, code.function_name)
+        runtime = _Runtime(code, target, client, mode, self.describe(code), opt)
         runtime.busy.acquire()
         with self._lock:
             self._all.append(runtime)
@@ -318,10 +324,30 @@ class RuntimeRunner:
         finally:
             runtime.busy.release()
             with self._lock:
-                if self._closed:
-                    runtime.close()
-                else:
+                stop = self._closed or runtime.retired
+                if not stop:
                     self._idle.setdefault(_key(code), []).append(runtime)
+                elif runtime in self._all:
+                    self._all.remove(runtime)
+            if stop:
+                runtime.close()
+
+    def retire(self, function_name: str, keep: Iterable[FunctionCode] = ()) -> int:
+        """Stop the started runtimes of ``function_name`` whose code is not among ``keep``, as Lambda retires the
+        execution environments of replaced code: idle ones now (in the background), busy ones when their event ends.
+        No event reaches a retired runtime. The number retired."""
+        kept = {_key(code) for code in keep}
+        with self._lock:
+            retired = [rt for rt in self._all if rt.code.function_name == function_name and _key(rt.code) not in kept]
+            for runtime in retired:
+                runtime.retired = True
+            idle = [rt for rt in retired if rt in self._idle.get(_key(rt.code), [])]
+            for runtime in idle:
+                self._idle[_key(runtime.code)].remove(runtime)
+                self._all.remove(runtime)
+        if idle:  # stopping a sandbox waits for its namespace to go: not on the caller's time (an API request)
+            threading.Thread(target=_close_all, args=(idle,), name="retire-runtimes", daemon=True).start()
+        return len(retired)
 
     def close(self) -> None:
         """Stop every started runtime and remove its directories."""
@@ -332,6 +358,7 @@ class RuntimeRunner:
             if runtime.busy.acquire(blocking=False):
                 runtime.close()
                 runtime.busy.release()
+        self._layers.close()  # a runtime still busy is being stopped too: its event ends with the runner
 
     def __enter__(self) -> RuntimeRunner:
         return self

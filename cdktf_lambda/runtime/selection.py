@@ -16,7 +16,7 @@ Why the fallback was taken is logged once per runtime and architecture.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,7 +24,7 @@ from cdktf_lambda.errors import ProvisionError
 from cdktf_lambda.interpreters import target_python
 from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.target import Target
-from cdktf_lambda.runtime.code import Runner
+from cdktf_lambda.runtime.code import FunctionCode, Runner
 from cdktf_lambda.runtime.host import HostRunner
 from cdktf_lambda.runtime.runner import RuntimeRunner, check_platform
 from cdktf_lambda.runtime.sandbox import isolation
@@ -104,6 +104,13 @@ class Runners:
                 runner, target = self._host(runtime)
                 choice = self._runners[("host", runtime)] = RunnerChoice(runner, target, reason)
         return choice
+
+    def retire(self, function_name: str, keep: Iterable[FunctionCode] = ()) -> int:
+        """Stop the warm runtimes of ``function_name`` whose code is not among ``keep`` (busy ones when their event
+        ends; see :meth:`RuntimeRunner.retire`). The host fallback keeps none. The number retired."""
+        with self._lock:
+            runners = [choice.runner for choice in self._runners.values() if isinstance(choice.runner, RuntimeRunner)]
+        return sum(runner.retire(function_name, keep) for runner in runners)
 
     def close(self) -> None:
         """Close every runner handed out (warm runtimes stop); later choices start afresh."""

@@ -45,7 +45,7 @@ from cdktf_lambda.runtime.runner import RuntimeRunner
 from cdktf_lambda.runtime.selection import Runners
 from cdktf_lambda.tools.synthesized import FunctionSpec, InvokeError, LayerSpec, find_function, load_stack
 
-__all__ = ["InvokeResult", "function_code", "invoke", "parse_assignments", "read_event"]
+__all__ = ["InvokeResult", "LocalInvoker", "function_code", "invoke", "parse_assignments", "read_event"]
 
 log = room_logger(__name__)
 
@@ -91,6 +91,95 @@ def _layer_zip(layer: LayerSpec, run_target: Target, function: FunctionSpec) -> 
     ).path
 
 
+class LocalInvoker:
+    """Runs the functions of one synthesized stack (see the module docstring), keeping every runtime it started
+    warm until :meth:`close`: a second event to the same function skips the cold start.
+
+    Parameters
+    ----------
+    outdir
+        The synth output directory. Default: ``"cdktf.out"``.
+    stack
+        Stack name. Default: the only (or first) stack.
+    python
+        Host fallback: the interpreter to run handlers with. Default: ``python<runtime version>`` if available,
+        else this one.
+    prefer
+        ``"target"`` (default): each function's own runtime when it can be had here; ``"host"``: the host fallback.
+
+    Notes go to the ``cdktf_lambda.tools`` logger; each invocation's own output is in its result's ``logs``.
+    """
+
+    def __init__(
+        self,
+        outdir: str | os.PathLike[str] = "cdktf.out",
+        stack: str | None = None,
+        *,
+        python: str | None = None,
+        prefer: Literal["target", "host"] = "target",
+    ) -> None:
+        self.stack_dir, self.stack_json = load_stack(outdir, stack)
+        self._python = python
+        self._own_runtime = prefer == "target" and python is None
+        self._spec: FunctionSpec | None = None  # the function the host fallback's runner is made for (its notes)
+        self._runners = Runners(self._host, prefer="target" if self._own_runtime else "host")
+
+    def function(self, function: str) -> FunctionSpec:
+        """The function named ``function`` (``function_name``, construct id or logical id) in the stack."""
+        return find_function(self.stack_dir, self.stack_json, function)
+
+    def _host(self, runtime: str) -> tuple[HostRunner, Target]:
+        assert self._spec is not None
+        return _host_runner(self._spec, self._python)
+
+    def invoke(
+        self,
+        function: str,
+        event: Any,
+        *,
+        environment: Mapping[str, str] | None = None,
+        timeout: int | None = None,
+    ) -> InvokeResult:
+        """Run ``function``'s handler on ``event``.
+
+        Parameters
+        ----------
+        function
+            ``function_name`` (``practice-dev-api-server``) or construct id (``api_server``).
+        event
+            The event (any JSON value).
+        environment
+            Variables added to (or replacing) the function's environment.
+        timeout
+            Seconds. Default: the function's timeout (host fallback: plus Lambda's 10 s init, as a cold start has).
+        """
+        spec = self.function(function)
+        for reference in spec.external_layers:
+            log.info("layer %s is not built by this stack; skipped locally", reference)
+        for key, value in spec.environment.items():
+            if "${" in value:
+                log.info("environment variable %s is a Terraform reference, passed unresolved", key)
+        code = function_code(spec, environment, timeout)
+        self._spec = spec
+        choice = self._runners.choose(spec.runtime, spec.architecture)
+        if isinstance(choice.runner, RuntimeRunner):
+            log.info("running %s on %s", spec.function_name, choice.runner.describe(code))
+        else:
+            layers = tuple(_layer_zip(layer, choice.target, spec) for layer in spec.layers)
+            code = dataclasses.replace(code, layer_zips=layers)
+        return choice.runner.invoke(code, event)
+
+    def close(self) -> None:
+        """Stop every runtime started (later invocations start afresh)."""
+        self._runners.close()
+
+    def __enter__(self) -> LocalInvoker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def invoke(
     function: str,
     event: Any,
@@ -102,49 +191,10 @@ def invoke(
     timeout: int | None = None,
     prefer: Literal["target", "host"] = "target",
 ) -> InvokeResult:
-    """Run ``function``'s handler on ``event`` from the synthesized artifacts (see the module docstring).
-
-    Parameters
-    ----------
-    function
-        ``function_name`` (``practice-dev-api-server``) or construct id (``api_server``).
-    event
-        The event (any JSON value).
-    outdir
-        The synth output directory. Default: ``"cdktf.out"``.
-    stack
-        Stack name. Default: the only (or first) stack.
-    python
-        Host fallback: the interpreter to run the handler with. Default: ``python<runtime version>`` if available,
-        else this one.
-    environment
-        Variables added to (or replacing) the function's environment.
-    timeout
-        Seconds. Default: the function's timeout (host fallback: plus Lambda's 10 s init).
-    prefer
-        ``"target"`` (default): the function's own runtime when it can be had here; ``"host"``: the host fallback.
-    """
-    stack_dir, stack_json = load_stack(outdir, stack)
-    spec = find_function(stack_dir, stack_json, function)
-    for reference in spec.external_layers:
-        log.info("layer %s is not built by this stack; skipped locally", reference)
-    for key, value in spec.environment.items():
-        if "${" in value:
-            log.info("environment variable %s is a Terraform reference, passed unresolved", key)
-    own_runtime = prefer == "target" and python is None
-    code = function_code(spec, environment, timeout if own_runtime else None)
-
-    def host(runtime: str) -> tuple[HostRunner, Target]:
-        return _host_runner(spec, python, timeout)
-
-    with Runners(host, prefer="target" if own_runtime else "host") as runners:
-        choice = runners.choose(spec.runtime, spec.architecture)
-        if isinstance(choice.runner, RuntimeRunner):
-            log.info("running %s on %s", spec.function_name, choice.runner.describe(code))
-        else:
-            layers = tuple(_layer_zip(layer, choice.target, spec) for layer in spec.layers)
-            code = dataclasses.replace(function_code(spec, environment), layer_zips=layers)
-        return choice.runner.invoke(code, event)
+    """Run ``function``'s handler on ``event`` from the synthesized artifacts, once (see :class:`LocalInvoker`,
+    which keeps runtimes warm between events, for the parameters)."""
+    with LocalInvoker(outdir, stack, python=python, prefer=prefer) as invoker:
+        return invoker.invoke(function, event, environment=environment, timeout=timeout)
 
 
 def function_code(
@@ -165,7 +215,7 @@ def function_code(
     )
 
 
-def _host_runner(spec: FunctionSpec, python: str | None, timeout: int | None) -> tuple[HostRunner, Target]:
+def _host_runner(spec: FunctionSpec, python: str | None) -> tuple[HostRunner, Target]:
     """The host fallback: an interpreter of this machine (``python``, else the runtime's version, else this one)."""
     version = spec.runtime.removeprefix("python")
     found = find_python(version, python)
@@ -182,7 +232,7 @@ def _host_runner(spec: FunctionSpec, python: str | None, timeout: int | None) ->
     if run_arch != spec.architecture:
         log.info("the function is %s; this machine is %s", spec.architecture, run_arch)
     runtime = (runtime_packages_dir(cache_dir()),)  # boto3, as Lambda's Python runtimes provide it
-    runner = HostRunner(interpreter, run_version, timeout=timeout, runtime_packages=runtime)
+    runner = HostRunner(interpreter, run_version, runtime_packages=runtime)
     return runner, Target(f"python{run_version}", run_arch)
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cdktf_lambda import cdk, settings
+from cdktf_lambda import settings
 from cdktf_lambda.emulator import server as moto
-from stacks import AppStack, AppStackConfig
 from tests.fixtures.layers import session_wheelhouse
 
 
@@ -46,13 +45,3 @@ def offline_env(tmp_path_factory) -> dict[str, str]:
         for key, value in env.items():
             patch.setenv(key, value)
         yield env
-
-
-@pytest.fixture(scope="module")
-def app_out(offline_env, tmp_path_factory) -> Path:
-    """The reference app, synthesized as ``cdktf synth`` does (function zips, layers and the stack JSON)."""
-    outdir = tmp_path_factory.mktemp("cdktf.out")
-    app = cdk.App(outdir=os.fspath(outdir))
-    AppStack(app, "practice-dev", config=AppStackConfig())
-    app.synth()
-    return outdir

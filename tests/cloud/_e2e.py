@@ -1,38 +1,20 @@
-"""Building blocks of the local cloud's end-to-end test: the app deployed with the team's S3 backend by two applies
-started together, HTTP calls to its local API, and figures."""
+"""Building blocks of the local cloud's end-to-end tests: the team's S3 backend with two applies started together
+(test_cloud_s3_lock.py), reading a table and a queue, and figures (test_cloud_e2e.py)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cdktf_lambda.deploy.mirror import terraform_env
 from cdktf_lambda.deploy.terraform import TerraformResult, run_terraform
 from cdktf_lambda.emulator.server import MotoServer, aws_client
 
 STATE_BUCKET = "practice-e2e-state"
 STATE_KEY = "practice/dev/terraform.tfstate"
-#: The test configuration: worker timeout 3 s, so its queue's visibility timeout is 18 s, and a malformed message
-#: reaches the dead-letter queue after two deliveries, within the test.
-E2E_MAIN = f'''"""The reference app with the end-to-end test's configuration (written by tests/cloud)."""
-from cdktf_lambda import cdk
-from stacks import AppStack, AppStackConfig
-
-app = cdk.App()
-config = AppStackConfig(
-    worker_timeout=3, worker_max_receive_count=2, backend="s3", state_bucket="{STATE_BUCKET}", state_key="{STATE_KEY}"
-)
-AppStack(app, config.prefix, config=config)
-app.synth()
-'''
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def backend_config(directory: Path, endpoint_url: str) -> Path:
@@ -96,36 +78,21 @@ def second_working_dir(stack_dir: Path) -> Path:
     return other
 
 
-def env_for(cli_config: Path, server: MotoServer) -> dict[str, str]:
-    return terraform_env(cli_config, server.endpoint_url)
-
-
-def http(url: str, *, method: str = "GET", body: Any = None, timeout: float = 120) -> tuple[int, Any]:
-    """Status and JSON answer of one request (a body is sent as JSON)."""
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"content-type": "application/json"} if data is not None else {}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
-
-
 def percentile(values: list[float], fraction: float) -> float:
     """The nearest-rank percentile of ``values`` (``fraction`` 0.5 = p50, 0.99 = p99)."""
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, int(round(fraction * len(ordered) + 0.5)) - 1))]
 
 
-def scan_table(server: MotoServer, table: str) -> list[dict[str, str]]:
-    pages = aws_client("dynamodb", server.endpoint_url).get_paginator("scan").paginate(TableName=table)
+def scan_table(cloud: Any, table: str) -> list[dict[str, str]]:
+    """Every item of ``table`` (string attributes) in the local cloud ``cloud`` (a ``LocalCloud``)."""
+    pages = cloud.client("dynamodb").get_paginator("scan").paginate(TableName=table)
     return [{k: v["S"] for k, v in item.items()} for page in pages for item in page["Items"]]
 
 
-def queue_bodies(server: MotoServer, url: str) -> list[str]:
+def queue_bodies(cloud: Any, url: str) -> list[str]:
     """The bodies of every message in the queue (received with a long visibility timeout, so each shows once)."""
-    sqs, bodies = aws_client("sqs", server.endpoint_url), []
+    sqs, bodies = cloud.client("sqs"), []
     while True:
         got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=600).get("Messages", [])
         if not got:

@@ -1,6 +1,6 @@
-"""The reference app deployed once into a local cloud with IAM enforced, and what its end-to-end behaviours look like
-from outside: a greeting posted and read back, a worker batch, the queue drained, the schedule fired, a failed cron
-run kept in the dead-letter queue, a function's log written."""
+"""The reference app in the session's local cloud (IAM enforced), and what its end-to-end behaviours look like from
+outside: a greeting posted and read back, a worker batch, the queue drained, the schedule fired, a failed cron run
+kept in the dead-letter queue, a function's log written."""
 
 from __future__ import annotations
 
@@ -13,23 +13,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf_lambda.deploy.local import local_api
 from cdktf_lambda.emulator.server import MotoServer, aws_client
-from tests.cdktf_lambda.emulator.cloud._cloud import wait_for
-from tests.cloud._e2e import http, queue_bodies, scan_table
+from cdktf_lambda.testing import wait_for
+from tests.cloud._e2e import queue_bodies
 from tests.conftest import PROJECT_ROOT
 
 PREFIX = "practice-dev"
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-#: The app as deployed by the e2e test, with its state kept beside the project (no backend bucket to make).
-IAM_MAIN = '''"""The reference app for the IAM statement tests (written by tests/cloud)."""
-from cdktf_lambda import cdk
-from stacks import AppStack, AppStackConfig
-
-app = cdk.App()
-config = AppStackConfig(worker_timeout=3, worker_max_receive_count=2)
-AppStack(app, config.prefix, config=config)
-app.synth()
-'''
 
 
 @dataclass
@@ -126,7 +117,7 @@ def greeting_goes_through(app: App) -> bool:
     if status != 202:
         return False
     request_id = answer["request_id"]
-    return bool(wait_for(lambda: read_greeting(app, request_id) == 200, 60))
+    return bool(wait_for(lambda: read_greeting(app, request_id) == 200, timeout=60))
 
 
 def queue_delivers(app: App, *, timeout: float) -> bool:
@@ -134,19 +125,19 @@ def queue_delivers(app: App, *, timeout: float) -> bool:
     request_id = f"iam-queued-{uuid.uuid4().hex[:8]}"
     body = json.dumps({"request_id": request_id, "name": "Queued"})
     app.client("sqs").send_message(QueueUrl=app.queue_url("worker"), MessageBody=body)
-    return bool(wait_for(lambda: stored(app, request_id), timeout))
+    return bool(wait_for(lambda: stored(app, request_id), timeout=timeout))
 
 
 def schedule_fires(app: App) -> dict[str, Any]:
     """Fire the cron schedule now and wait for its invocation: the fire record."""
-    status, answer = http(f"{app.server.endpoint_url}/_local/fire?name={PREFIX}-cron-server&wait=60", method="POST")
-    assert status == 200, answer
+    answer = local_api(app.server, f"fire?name={PREFIX}-cron-server&wait=60", method="POST")
+    assert "fired" in answer, answer
     return dict(answer["fired"][0])
 
 
 def dead_letters(app: App) -> list[str]:
     """The bodies in cron_server's dead-letter queue (received once each)."""
-    return queue_bodies(app.server, app.queue_url("cron-server-dlq"))
+    return queue_bodies(app, app.queue_url("cron-server-dlq"))
 
 
 def failed_cron_run_is_kept(app: App) -> bool:
@@ -159,7 +150,7 @@ def failed_cron_run_is_kept(app: App) -> bool:
     def kept() -> bool:
         return any(marker in body for body in dead_letters(app))
 
-    return bool(wait_for(kept, 20))
+    return bool(wait_for(kept, timeout=20))
 
 
 def old_greetings_deleted(app: App) -> bool:
@@ -168,7 +159,3 @@ def old_greetings_deleted(app: App) -> bool:
     store(app, request_id)
     fired = schedule_fires(app)
     return fired.get("condition") is None and stored(app, request_id) is None
-
-
-def table_ids(app: App) -> set[str]:
-    return {item["request_id"] for item in scan_table(app.server, app.table)}

@@ -1,6 +1,7 @@
-"""The app's policies, proven by running them: the reference app deployed once into a local cloud with IAM enforced;
-for every statement of every role of the app, the statement is removed through the local cloud's IAM API, the
-end-to-end behaviour that needs it is shown to break, the statement is restored and the behaviour works again.
+"""The app's policies, proven by running them: the reference app in the session's local cloud (the toolkit's
+``local_cloud``, IAM enforced); for every statement of every role of the app, the statement is removed through the
+local cloud's IAM API, the end-to-end behaviour that needs it is shown to break, the statement is restored and the
+behaviour works again (the deployment is shared: every case puts back what it took).
 
 :data:`CASES` is the table the README carries (statement -> what breaks without it). X-Ray's statements show
 nothing locally (no X-Ray in the local cloud): their case shows the app working without them.
@@ -10,20 +11,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from cdktf_lambda import settings
-from cdktf_lambda.deploy.mirror import terraform_env
-from cdktf_lambda.deploy.terraform import run_terraform
-from cdktf_lambda.emulator.server import running_server
-from tests.cdktf_lambda.emulator.cloud._cloud import wait_for
-from tests.cloud._e2e import http
+from cdktf_lambda.deploy.local import local_api
+from cdktf_lambda.testing import LocalCloud, wait_for
 from tests.cloud._iam_app import (
-    IAM_MAIN,
     PREFIX,
     App,
     dead_letters,
@@ -36,13 +32,12 @@ from tests.cloud._iam_app import (
     post_greeting,
     queue_delivers,
     read_greeting,
+    request,
     schedule_fires,
     store,
     stored,
     worker_event,
 )
-from tests.fixtures.layers import session_wheelhouse
-from tests.lifecycle._lifecycle import copy_project, state_and_outputs, synth_app
 
 pytestmark = pytest.mark.terraform
 
@@ -50,28 +45,10 @@ ROLES = ("api-server-role", "worker-role", "cron-server-role", "cron-server-sche
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory, terraform_cli_config: Path) -> Iterator[App]:
-    """The reference app deployed once for the module into a local cloud enforcing IAM (the default)."""
-    project = copy_project(tmp_path_factory.mktemp("iam") / "project")
-    (project / "main.py").write_text(IAM_MAIN)
-    extra = {
-        settings.PROJECT_DIR.name: str(project),
-        settings.LOCAL_SYNTH_DIRS.name: str(project / "cdktf.out"),
-        settings.WHEELHOUSE.name: str(session_wheelhouse(tmp_path_factory)),
-        settings.LOCAL_ASYNC_RETRY_DELAYS.name: "0.2",
-    }
-    with running_server(log_path=project.parent / "moto.log", extra_env=extra) as server:
-        stack_dir = synth_app(project)
-        env = terraform_env(terraform_cli_config, server.endpoint_url)
-        run_terraform(["init", "-input=false"], stack_dir, env)
-        run_terraform(["apply", "-input=false", "-auto-approve"], stack_dir, env, abort_if=server.gone_reason)
-        _, outputs = state_and_outputs(json.loads(run_terraform(["show", "-json"], stack_dir, env).output))
-        assert http(f"{server.endpoint_url}/_local/prepare", method="POST")[1]["errors"] == {}
-        inventory = http(f"{server.endpoint_url}/_local/inventory")[1]
-        assert inventory["iam"]["enforced"] is True
-        api_url = wait_for(lambda: http(f"{server.endpoint_url}/_local/endpoints")[1]["http_apis"].get(
-            f"{PREFIX}-api"), 10)  # fmt: skip
-        yield App(server, outputs, api_url)
+def app(local_cloud: LocalCloud) -> App:
+    """The app as the session deployed it (the toolkit's ``local_cloud``), with IAM enforced (the default)."""
+    assert local_api(local_cloud.server, "inventory")["iam"]["enforced"] is True
+    return App(local_cloud.server, dict(local_cloud.outputs), local_cloud.http_api_url(f"{PREFIX}-api"))
 
 
 def moto_log(app: App) -> str:
@@ -79,7 +56,7 @@ def moto_log(app: App) -> str:
 
 
 def mapping_result(app: App) -> str | None:
-    mappings = http(f"{app.server.endpoint_url}/_local/inventory")[1]["event_source_mappings"]
+    mappings = local_api(app.server, "inventory")["event_source_mappings"]
     return next(m["last_processing_result"] for m in mappings if m["function"].startswith(app.function("worker")))
 
 
@@ -87,7 +64,7 @@ def mapping_result(app: App) -> str | None:
 
 
 def read_back(app: App, allowed: bool, token: str) -> None:
-    store(app, token)
+    store(app, token, created_at="2999-01-01T00:00:00Z")  # never old: the shared deployment's schedule keeps it
     assert read_greeting(app, token) == (200 if allowed else 500)
     if not allowed:
         assert "dynamodb:GetItem" in log_text(app, "api_server")
@@ -114,10 +91,12 @@ def worker_writes(app: App, allowed: bool, token: str) -> None:
 def queue_polled(app: App, allowed: bool, token: str) -> None:
     sqs, url = app.client("sqs"), app.queue_url("worker")
     if allowed:
-        assert wait_for(lambda: stored(app, token), 60), "the message left while the role could not poll arrives"
+        assert wait_for(lambda: stored(app, token), timeout=60), (
+            "the message left while the role could not poll arrives"
+        )
         return
     problem = "PROBLEM: The provided execution role does not have permissions to call ReceiveMessage on SQS"
-    assert wait_for(lambda: mapping_result(app) == problem, 10)
+    assert wait_for(lambda: mapping_result(app) == problem, timeout=10)
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"request_id": token, "name": "Queued"}))
     names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
@@ -137,7 +116,7 @@ def failures_kept(app: App, allowed: bool, token: str) -> None:
     dlq = f"arn:aws:sqs:us-east-1:123456789012:{PREFIX}-cron-server-dlq"
     marker = f"delivery to {dlq} denied: arn:aws:iam::123456789012:role/{PREFIX}-cron-server-role"
     app.client("lambda").invoke(FunctionName=app.function("cron_server"), InvocationType="Event", Payload=b"{}")
-    assert wait_for(lambda: marker in moto_log(app), 20)
+    assert wait_for(lambda: marker in moto_log(app), timeout=20)
     assert dead_letters(app) == []
 
 
@@ -148,7 +127,7 @@ def schedule_invokes(app: App, allowed: bool, token: str) -> None:
         assert (fired.get("error"), fired["condition"]) == (None, None)
         return
     assert "is not authorized to perform: lambda:InvokeFunction" in fired["error"]
-    assert wait_for(lambda: dead_letters(app), 10), "the event it could not deliver is kept"
+    assert wait_for(lambda: dead_letters(app), timeout=10), "the event it could not deliver is kept"
 
 
 def failed_deliveries_kept(app: App, allowed: bool, token: str) -> None:
@@ -159,7 +138,7 @@ def failed_deliveries_kept(app: App, allowed: bool, token: str) -> None:
     assert "error" in schedule_fires(app)  # statement 0 is removed too: the delivery fails
     marker = f"delivery to arn:aws:sqs:us-east-1:123456789012:{PREFIX}-cron-server-dlq denied"
     role = f"arn:aws:iam::123456789012:role/{PREFIX}-cron-server-scheduler"
-    assert wait_for(lambda: f"{marker}: {role}" in moto_log(app), 20)
+    assert wait_for(lambda: f"{marker}: {role}" in moto_log(app), timeout=20)
     assert dead_letters(app) == [], "the failed delivery is lost"
 
 
@@ -255,9 +234,9 @@ def test_the_http_api_invokes_api_server_only_with_its_resource_based_permission
     )  # fmt: skip
     lam.remove_permission(FunctionName=function, StatementId="AllowHttpApiInvoke")
     try:
-        assert http(f"{app.api_url}/")[0] == 500
+        assert request(f"{app.api_url}/")[0] == 500
     finally:
         source = statement["Condition"]["ArnLike"]["AWS:SourceArn"]
         grant = {"Action": "lambda:InvokeFunction", "Principal": "apigateway.amazonaws.com", "SourceArn": source}
         lam.add_permission(FunctionName=function, Qualifier="live", StatementId="AllowHttpApiInvoke", **grant)
-    assert http(f"{app.api_url}/") == (200, {"message": "Hello World"})
+    assert request(f"{app.api_url}/") == (200, b'{"message":"Hello World"}')

@@ -15,8 +15,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -26,6 +24,8 @@ from cdktf_lambda.deploy.terraform import run_terraform
 from cdktf_lambda.deploy.workspace import Workspace
 from cdktf_lambda.emulator import recorded
 from cdktf_lambda.emulator import server as moto
+from cdktf_lambda.testing import wait_for
+from cdktf_lambda.testing.http import request
 from tests._checkout import PIPENV_ENV
 from tests.lifecycle._lifecycle import (
     FUNCTIONS,
@@ -125,8 +125,12 @@ def _cli_lifecycle(project: Path, workspace: Workspace, server: moto.MotoServer,
         sqs = moto.aws_client("sqs", server.endpoint_url)
         message = {"request_id": "from-the-cli-test", "name": "Ada", "language": "es"}
         sqs.send_message(QueueUrl=outputs["worker_queue_url"], MessageBody=json.dumps(message))
-        greeting = _wait_for_greeting(url, "from-the-cli-test", timeout=120)
-        assert greeting["greeting"] == "Hola, Ada!"
+        answer = wait_for(
+            lambda: (found := request("GET", f"{url}/greetings/from-the-cli-test")).status != 404 and found,
+            timeout=120,
+            what="the worker's greeting, readable through the API",
+        )
+        assert (answer.status, answer.json()["greeting"]) == (200, "Hola, Ada!")
 
     env = workspace.env(server)
     with phases("check objects (boto3)"):
@@ -148,15 +152,3 @@ def _cli_lifecycle(project: Path, workspace: Workspace, server: moto.MotoServer,
     assert f"local cloud stopped (pid {server.pid})" in down.stdout, down.stdout[-3000:]
     assert server.gone_reason() is not None, "down did not stop the moto server"
     assert not workspace.moto_state.exists() and workspace.state_files() == []
-
-
-def _wait_for_greeting(api_url: str, request_id: str, timeout: float) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with _OPENER.open(f"{api_url}/greetings/{request_id}", timeout=60) as answer:
-                return json.loads(answer.read())
-        except urllib.error.HTTPError as exc:
-            if exc.code != 404 or time.monotonic() > deadline:
-                raise
-        time.sleep(0.5)

@@ -1,14 +1,12 @@
-"""Shared by the app stack tests."""
+"""The reference app stack ``practice-dev``, synthesized in memory and seen through the toolkit's typed view."""
 
 from __future__ import annotations
 
-from tests.conftest import resources
+from cdktf_lambda import cdk
+from cdktf_lambda.testing import SynthesizedStack, synth_stack
+from stacks import AppStack, AppStackConfig
 
 
-def _by_name(synthesized, resource_type, key="function_name"):
-    return {r[key]: r for r in resources(synthesized, resource_type).values()}
-
-
-def _one(synthesized, resource_type):
-    (item,) = resources(synthesized, resource_type).items()
-    return item
+def app(**config: object) -> SynthesizedStack:
+    """The app stack with ``config`` over :class:`AppStackConfig`'s defaults (``cdktf.Testing.synth``)."""
+    return synth_stack(AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig(**config)))

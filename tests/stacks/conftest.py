@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cdktf_lambda import cdk
-from stacks import AppStack, AppStackConfig
-from tests.conftest import synth_json
+from cdktf_lambda.testing import SynthesizedStack
+from tests.stacks._app import app
 
 
 @pytest.fixture(scope="module")
-def app_stack():
-    stack = AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig())
-    return stack, synth_json(stack)
+def app_stack() -> SynthesizedStack:
+    return app()

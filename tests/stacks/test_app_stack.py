@@ -1,4 +1,5 @@
-"""The reference app stack: resources, names, permissions, outputs, portability and the snapshot."""
+"""The reference app stack: resources, names, permissions, outputs, portability and the snapshot, read through the
+toolkit's typed view (functions with their layers, role statements and triggers; resources by attributes)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import re
 import pytest
 
 from cdktf_lambda import AWS_PROVIDER_VERSION, cdk
+from cdktf_lambda.testing import assert_allows, assert_resource
 from stacks import AppStack, AppStackConfig
-from tests.conftest import PROJECT_ROOT, flavor_neutral, resources, synth_json
-from tests.stacks._app import _by_name, _one
+from tests.conftest import PROJECT_ROOT, flavor_neutral
+from tests.stacks._app import app
 
 FUNCTIONS = ("api_server", "cron_server", "worker")
 
@@ -18,38 +20,41 @@ FUNCTIONS = ("api_server", "cron_server", "worker")
 def test_snapshot(app_stack, snapshot):
     # The provider source is "aws" under cdktf and "hashicorp/aws" under cdktn (the same registry address); the
     # snapshot records the full form so both flavors compare against one snapshot.
-    assert flavor_neutral(app_stack[1]) == snapshot
+    assert flavor_neutral(dict(app_stack.json)) == snapshot
 
 
 def test_three_functions_named_project_env_function(app_stack):
-    functions = _by_name(app_stack[1], "aws_lambda_function")
-    assert sorted(functions) == ["practice-dev-api-server", "practice-dev-cron-server", "practice-dev-worker"]
-    assert {f["handler"] for f in functions.values()} == {f"{n}.lambda_handler" for n in FUNCTIONS}
+    functions = app_stack.functions
+    assert sorted(f.function_name for f in functions.values()) == [
+        "practice-dev-api-server",
+        "practice-dev-cron-server",
+        "practice-dev-worker",
+    ]
+    assert {f.handler for f in functions.values()} == {f"{n}.lambda_handler" for n in FUNCTIONS}
+    assert sorted(functions) == sorted(FUNCTIONS), "construct ids"
 
 
 def test_log_groups_per_function_with_retention_14(app_stack):
-    log_groups = _by_name(app_stack[1], "aws_cloudwatch_log_group", "name")
-    log_groups = {name: group for name, group in log_groups.items() if name.startswith("/aws/lambda/")}
-    assert sorted(log_groups) == sorted(f"/aws/lambda/practice-dev-{n.replace('_', '-')}" for n in FUNCTIONS)
-    assert {g["retention_in_days"] for g in log_groups.values()} == {14}
+    log_groups = [g for g in app_stack.resources("aws_cloudwatch_log_group") if g["name"].startswith("/aws/lambda/")]
+    assert sorted(g["name"] for g in log_groups) == sorted(
+        f"/aws/lambda/practice-dev-{n.replace('_', '-')}" for n in FUNCTIONS
+    )
+    assert {g["retention_in_days"] for g in log_groups} == {14}
+    assert {app_stack.function(n).log_group for n in FUNCTIONS} == set(log_groups)
 
 
 def test_every_function_uses_the_practice_util_and_dependency_layers(app_stack):
-    layers = {r["layer_name"]: lid for lid, r in resources(app_stack[1], "aws_lambda_layer_version").items()}
+    layers = {layer["layer_name"] for layer in app_stack.resources("aws_lambda_layer_version")}
     assert sorted(layers) == ["practice-dev-dependencies", "practice-dev-practice-util"]
-    for function in resources(app_stack[1], "aws_lambda_function").values():
-        assert function["layers"] == [
-            f"${{aws_lambda_layer_version.{layers['practice-dev-practice-util']}.arn}}",
-            f"${{aws_lambda_layer_version.{layers['practice-dev-dependencies']}.arn}}",
-        ]
+    for function in app_stack.functions.values():
+        assert [layer.name for layer in function.layers] == ["practice-dev-practice-util", "practice-dev-dependencies"]
+        assert [layer.resource.ref("arn") for layer in function.layers] == function.config["layers"]
 
 
 def test_each_function_has_its_own_role_trusting_lambda(app_stack):
-    roles = resources(app_stack[1], "aws_iam_role")
-    functions = resources(app_stack[1], "aws_lambda_function")
-    assert len({f["role"] for f in functions.values()}) == 3
+    assert len({f.role.resource for f in app_stack.functions.values()}) == 3
     services = {}
-    for role in roles.values():
+    for role in app_stack.resources("aws_iam_role"):
         (statement,) = json.loads(role["assume_role_policy"])["Statement"]
         assert (statement["Action"], statement["Effect"]) == ("sts:AssumeRole", "Allow")
         services[role["name"]] = statement["Principal"]["Service"]
@@ -60,123 +65,98 @@ def test_each_function_has_its_own_role_trusting_lambda(app_stack):
 
 
 def test_logs_permissions_are_scoped_to_the_functions_own_log_group(app_stack):
-    synthesized = app_stack[1]
-    log_group_ids = {
-        g["name"].rsplit("/", 1)[1]: gid
-        for gid, g in resources(synthesized, "aws_cloudwatch_log_group").items()
-        if g["name"].startswith("/aws/lambda/")
-    }
-    role_ids = {r["name"]: rid for rid, r in resources(synthesized, "aws_iam_role").items()}
-    policies = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "logs"]
-    assert len(policies) == 3
-    for function_name, log_group_id in log_group_ids.items():
-        role_ref = f"${{aws_iam_role.{role_ids[function_name + '-role']}.name}}"
-        (policy,) = [p for p in policies if p["role"] == role_ref]
-        (statement,) = json.loads(policy["policy"])["Statement"]
-        assert statement["Resource"] == [f"${{aws_cloudwatch_log_group.{log_group_id}.arn}}:*"]
-        assert statement["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert len(app_stack.resources("aws_iam_role_policy", name="logs")) == 3
+    for function in app_stack.functions.values():
+        (statement,) = [s for s in function.role.statements if s.policy == "logs"]
+        assert statement.resources == (f"{function.log_group.ref('arn')}:*",)
+        assert statement.actions == ("logs:CreateLogStream", "logs:PutLogEvents")
 
 
 def test_environment_tells_the_code_where_it_runs(app_stack):
-    for function in resources(app_stack[1], "aws_lambda_function").values():
-        variables = function["environment"]["variables"]
+    for function in app_stack.functions.values():
+        variables = function.environment
         assert (variables["APP_NAME"], variables["ENVIRONMENT"], variables["LOG_LEVEL"]) == ("practice", "dev", "INFO")
 
 
 def test_common_tags_through_provider_default_tags(app_stack):
-    (aws,) = app_stack[1]["provider"]["aws"]
+    (aws,) = app_stack.json["provider"]["aws"]
     assert aws["default_tags"] == [{"tags": {"Environment": "dev", "ManagedBy": "cdktf", "Project": "practice"}}]
     assert aws["region"] == "us-east-1"
 
 
 def test_provider_constraint_admits_the_local_mirror_and_the_bindings_major(app_stack):
     source = {"cdktf": "aws", "cdktn": "hashicorp/aws"}[cdk.flavor()]
-    assert app_stack[1]["terraform"]["required_providers"]["aws"] == {"source": source, "version": ">= 5.100, < 7"}
+    assert app_stack.json["terraform"]["required_providers"]["aws"] == {"source": source, "version": ">= 5.100, < 7"}
     assert AWS_PROVIDER_VERSION == ">= 5.100, < 7"
 
 
 def test_state_path_is_relative(app_stack):
-    assert app_stack[1]["terraform"]["backend"] == {"local": {"path": "../../../terraform.practice-dev.tfstate"}}
+    assert app_stack.json["terraform"]["backend"] == {"local": {"path": "../../../terraform.practice-dev.tfstate"}}
 
 
 def test_outputs_for_every_function_arn_and_package_hash(app_stack):
-    outputs = app_stack[1]["output"]
+    outputs = app_stack.outputs
     for name in FUNCTIONS:
-        assert outputs[f"{name}_function_arn"]["value"].endswith(".arn}")
-        assert len(outputs[f"{name}_zip_hash"]["value"]) == 44
-    assert outputs["api_server_invoke_arn"]["value"].endswith(".invoke_arn}")
-    assert outputs["runtime_layer_arn"]["value"].startswith("${aws_lambda_layer_version.")
+        assert outputs[f"{name}_function_arn"] == app_stack.function(name).resource.ref("arn")
+        assert len(outputs[f"{name}_zip_hash"]) == 44
+    assert outputs["api_server_invoke_arn"] == app_stack.function("api_server").alias.ref("invoke_arn")
+    assert outputs["runtime_layer_arn"].startswith("${aws_lambda_layer_version.")
 
 
 def test_no_absolute_path_of_this_machine(app_stack):
-    text = json.dumps(app_stack[1])
+    text = json.dumps(app_stack.json)
     assert str(PROJECT_ROOT) not in text and '"/tmp' not in text and "/root" not in text
 
 
 def test_synthesizing_twice_gives_identical_json(app_stack):
-    again = AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig())
-    assert synth_json(again) == app_stack[1]
+    assert app().json == app_stack.json
 
 
 def test_archive_file_mode_stack_synthesizes_with_seed_output_dir():
-    stack = AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig(packaging_mode="archive_file"))
-    synthesized = synth_json(stack)
-    outputs = sorted(a["output_path"] for a in synthesized["data"]["archive_file"].values())
-    assert outputs == sorted(f"../../../out/{n}.zip" for n in (*FUNCTIONS, "practice_util"))
-
-
-def _alias_id(synthesized, function):
-    (alias_id,) = [k for k in resources(synthesized, "aws_lambda_alias") if k.startswith(f"{function}_alias")]
-    return alias_id
+    archives = app(packaging_mode="archive_file").data_sources("archive_file")
+    assert sorted(a["output_path"] for a in archives) == sorted(
+        f"../../../out/{n}.zip" for n in (*FUNCTIONS, "practice_util")
+    )
 
 
 def test_http_api_proxies_everything_to_api_server(app_stack):
-    synthesized = app_stack[1]
-    api_id, api = _one(synthesized, "aws_apigatewayv2_api")
-    integration_id, integration = _one(synthesized, "aws_apigatewayv2_integration")
-    alias_id = _alias_id(synthesized, "api_server")
-    assert (api["name"], api["protocol_type"]) == ("practice-dev-api", "HTTP")
+    api_server = app_stack.function("api_server")
+    (trigger,) = api_server.triggered_by("http_api")
+    integration = trigger.resource
+    api = assert_resource(app_stack, "aws_apigatewayv2_api", name="practice-dev-api", protocol_type="HTTP")
+    assert (trigger.source, trigger.details["routes"]) == ("practice-dev-api", ["$default"])
     assert integration["integration_type"] == "AWS_PROXY"
     assert integration["payload_format_version"] == "2.0"
-    assert integration["integration_uri"] == f"${{aws_lambda_alias.{alias_id}.invoke_arn}}"
-    _, route = _one(synthesized, "aws_apigatewayv2_route")
-    assert (route["route_key"], route["target"]) == (
-        "$default",
-        f"integrations/${{aws_apigatewayv2_integration.{integration_id}.id}}",
+    assert integration["integration_uri"] == api_server.alias.ref("invoke_arn")
+    assert_resource(
+        app_stack, "aws_apigatewayv2_route", route_key="$default", target=f"integrations/{integration.ref('id')}"
     )
-    _, stage = _one(synthesized, "aws_apigatewayv2_stage")
-    assert (stage["name"], stage["auto_deploy"]) == ("$default", True)
-    access_logs = next(
-        k
-        for k, g in resources(synthesized, "aws_cloudwatch_log_group").items()
-        if g["name"] == "/aws/apigateway/practice-dev-api"
-    )
-    assert stage["access_log_settings"]["destination_arn"] == f"${{aws_cloudwatch_log_group.{access_logs}.arn}}"
+    stage = assert_resource(app_stack, "aws_apigatewayv2_stage", name="$default", auto_deploy=True)
+    access_logs = app_stack.resource("aws_cloudwatch_log_group", name="/aws/apigateway/practice-dev-api")
+    assert stage["access_log_settings"]["destination_arn"] == access_logs.ref("arn")
     assert json.loads(stage["access_log_settings"]["format"])["requestId"] == "$context.requestId"
-    assert synthesized["output"]["api_endpoint"]["value"] == f"${{aws_apigatewayv2_api.{api_id}.api_endpoint}}"
-
-
-def _permission(synthesized, principal):
-    (permission,) = [p for p in resources(synthesized, "aws_lambda_permission").values() if p["principal"] == principal]
-    return permission
+    assert app_stack.outputs["api_endpoint"] == api.ref("api_endpoint")
 
 
 def test_api_gateway_may_invoke_api_server_only_from_this_api(app_stack):
-    synthesized = app_stack[1]
-    api_id, _ = _one(synthesized, "aws_apigatewayv2_api")
-    permission = _permission(synthesized, "apigateway.amazonaws.com")
+    api = app_stack.resource("aws_apigatewayv2_api")
+    permission = app_stack.resource("aws_lambda_permission", principal="apigateway.amazonaws.com")
     assert permission["action"] == "lambda:InvokeFunction"
-    assert permission["source_arn"] == f"${{aws_apigatewayv2_api.{api_id}.execution_arn}}/*/*"
-    assert "api_server_function" in permission["function_name"]
-    assert permission["qualifier"] == f"${{aws_lambda_alias.{_alias_id(synthesized, 'api_server')}.name}}"
+    assert permission["source_arn"] == f"{api.ref('execution_arn')}/*/*"
+    api_server = app_stack.function("api_server")
+    assert permission["function_name"] == api_server.resource.ref("function_name")
+    assert permission["qualifier"] == api_server.alias.ref("name")
 
 
 def test_cron_server_runs_on_a_scheduler_schedule_in_madrid_time(app_stack):
-    synthesized = app_stack[1]
-    _, schedule = _one(synthesized, "aws_scheduler_schedule")
-    alias_arn = f"${{aws_lambda_alias.{_alias_id(synthesized, 'cron_server')}.arn}}"
-    dlq_id = next(
-        k for k, q in resources(synthesized, "aws_sqs_queue").items() if q["name"].endswith("cron-server-dlq")
+    cron = app_stack.function("cron_server")
+    (trigger,) = cron.triggers
+    schedule = trigger.resource
+    dlq = app_stack.resource("aws_sqs_queue", name="practice-dev-cron-server-dlq")
+    assert (trigger.kind, trigger.source, trigger.details["timezone"]) == (
+        "scheduler",
+        "cron(15 0 * * ? *)",
+        "Europe/Madrid",
     )
     assert (schedule["name"], schedule["schedule_expression"], schedule["schedule_expression_timezone"]) == (
         "practice-dev-cron-server",
@@ -185,56 +165,56 @@ def test_cron_server_runs_on_a_scheduler_schedule_in_madrid_time(app_stack):
     )
     assert schedule["flexible_time_window"] == {"mode": "OFF"}
     target = schedule["target"]
-    assert target["arn"] == alias_arn
+    assert target["arn"] == cron.alias.ref("arn")
     assert target["retry_policy"] == {"maximum_event_age_in_seconds": 86400, "maximum_retry_attempts": 185}
-    assert target["dead_letter_config"] == {"arn": f"${{aws_sqs_queue.{dlq_id}.arn}}"}
+    assert target["dead_letter_config"] == {"arn": dlq.ref("arn")}
     # account and region are Terraform expressions (split from the alias ARN); JSON once Terraform resolves them.
     event = json.loads(re.sub(r"\$\{[^}]*\}", "resolved", target["input"]))
     assert 'element(split(":", aws_lambda_alias.' in target["input"]
     assert (event["source"], event["detail-type"], event["detail"]) == ("aws.scheduler", "Scheduled Event", "{}")
     assert (event["time"], event["resources"]) == ("<aws.scheduler.scheduled-time>", ["<aws.scheduler.schedule-arn>"])
-    (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "invoke"]
+    policy = app_stack.resource("aws_iam_role_policy", name="invoke")
     assert json.loads(policy["policy"])["Statement"] == [
-        {"Action": ["lambda:InvokeFunction"], "Effect": "Allow", "Resource": [alias_arn]},
-        {"Action": ["sqs:SendMessage"], "Effect": "Allow", "Resource": [f"${{aws_sqs_queue.{dlq_id}.arn}}"]},
+        {"Action": ["lambda:InvokeFunction"], "Effect": "Allow", "Resource": [cron.alias.ref("arn")]},
+        {"Action": ["sqs:SendMessage"], "Effect": "Allow", "Resource": [dlq.ref("arn")]},
     ]
-    assert "aws_cloudwatch_event_rule" not in synthesized["resource"]
-    assert [p["principal"] for p in resources(synthesized, "aws_lambda_permission").values()] == [
-        "apigateway.amazonaws.com"
-    ], "Scheduler invokes with its role: no resource-based permission"
+    assert "aws_cloudwatch_event_rule" not in app_stack.resource_types()
+    assert [p["principal"] for p in app_stack.resources("aws_lambda_permission")] == ["apigateway.amazonaws.com"], (
+        "Scheduler invokes with its role: no resource-based permission"
+    )
 
 
 def test_without_a_time_zone_the_schedule_is_a_rule_invoking_the_alias():
-    synthesized = synth_json(AppStack(cdk.Testing.app(), "practice-dev", config=AppStackConfig(cron_timezone=None)))
-    rule_id, rule = _one(synthesized, "aws_cloudwatch_event_rule")
-    assert (rule["name"], rule["schedule_expression"]) == ("practice-dev-cron-server", "cron(15 0 * * ? *)")
-    _, target = _one(synthesized, "aws_cloudwatch_event_target")
-    alias_id = _alias_id(synthesized, "cron_server")
-    assert (target["arn"], target["rule"]) == (
-        f"${{aws_lambda_alias.{alias_id}.arn}}",
-        f"${{aws_cloudwatch_event_rule.{rule_id}.name}}",
+    stack = app(cron_timezone=None)
+    cron = stack.function("cron_server")
+    (trigger,) = cron.triggers
+    rule = stack.resource("aws_cloudwatch_event_rule")
+    assert (trigger.kind, trigger.source, trigger.details["rule"]) == (
+        "schedule",
+        "cron(15 0 * * ? *)",
+        "practice-dev-cron-server",
     )
-    permission = _permission(synthesized, "events.amazonaws.com")
-    assert permission["source_arn"] == f"${{aws_cloudwatch_event_rule.{rule_id}.arn}}"
-    assert "cron_server_function" in permission["function_name"]
-    assert permission["qualifier"] == f"${{aws_lambda_alias.{alias_id}.name}}"
-    assert "aws_scheduler_schedule" not in synthesized["resource"]
+    assert (rule["name"], rule["schedule_expression"]) == ("practice-dev-cron-server", "cron(15 0 * * ? *)")
+    assert (trigger.resource["arn"], trigger.resource["rule"]) == (cron.alias.ref("arn"), rule.ref("name"))
+    permission = stack.resource("aws_lambda_permission", principal="events.amazonaws.com")
+    assert permission["source_arn"] == rule.ref("arn")
+    assert permission["function_name"] == cron.resource.ref("function_name")
+    assert permission["qualifier"] == cron.alias.ref("name")
+    assert "aws_scheduler_schedule" not in stack.resource_types()
 
 
 def test_every_function_publishes_and_has_the_alias_live_on_its_version(app_stack):
-    synthesized = app_stack[1]
-    functions = resources(synthesized, "aws_lambda_function")
-    aliases = resources(synthesized, "aws_lambda_alias")
-    assert all(f["publish"] is True for f in functions.values())
-    assert sorted((a["name"], a["function_version"]) for a in aliases.values()) == sorted(
-        ("live", f"${{aws_lambda_function.{fid}.version}}") for fid in functions
+    functions = app_stack.functions.values()
+    assert all(f.config["publish"] is True for f in functions)
+    assert sorted((a["name"], a["function_version"]) for a in app_stack.resources("aws_lambda_alias")) == sorted(
+        ("live", f.resource.ref("version")) for f in functions
     )
-    assert {n for n in FUNCTIONS if f"{n}_alias_arn" in synthesized["output"]} == set(FUNCTIONS)
+    assert {f.alias["name"] for f in functions} == {"live"}
+    assert {n for n in FUNCTIONS if f"{n}_alias_arn" in app_stack.outputs} == set(FUNCTIONS)
 
 
 def test_snap_start_on_api_server_only(app_stack):
-    functions = _by_name(app_stack[1], "aws_lambda_function")
-    assert {name: f.get("snap_start") for name, f in functions.items()} == {
+    assert {f.function_name: f.config.get("snap_start") for f in app_stack.functions.values()} == {
         "practice-dev-api-server": {"apply_on": "PublishedVersions"},
         "practice-dev-cron-server": None,
         "practice-dev-worker": None,
@@ -242,61 +222,57 @@ def test_snap_start_on_api_server_only(app_stack):
 
 
 def test_json_logs_at_the_apps_level_into_the_functions_own_log_group(app_stack):
-    for name, function in _by_name(app_stack[1], "aws_lambda_function").items():
-        assert function["logging_config"] == {
+    for function in app_stack.functions.values():
+        assert function.config["logging_config"] == {
             "log_format": "JSON",
-            "log_group": f"/aws/lambda/{name}",
+            "log_group": f"/aws/lambda/{function.function_name}",
             "application_log_level": "INFO",
             "system_log_level": "INFO",
         }
-    warning = AppStack(cdk.Testing.app(), "x", config=AppStackConfig(log_level="WARNING"))
-    levels = {
-        f["logging_config"]["application_log_level"]
-        for f in resources(synth_json(warning), "aws_lambda_function").values()
-    }
+    levels = {f.config["logging_config"]["application_log_level"] for f in app(log_level="WARNING").functions.values()}
     assert levels == {"WARN"}, "Python's WARNING is Lambda's WARN"
 
 
 def test_recursive_loops_are_terminated_for_every_function(app_stack):
-    configs = resources(app_stack[1], "aws_lambda_function_recursion_config")
-    functions = resources(app_stack[1], "aws_lambda_function")
-    assert sorted(c["function_name"] for c in configs.values()) == sorted(
-        f"${{aws_lambda_function.{fid}.function_name}}" for fid in functions
+    configs = app_stack.resources("aws_lambda_function_recursion_config")
+    assert sorted(c["function_name"] for c in configs) == sorted(
+        f.resource.ref("function_name") for f in app_stack.functions.values()
     )
-    assert {c["recursive_loop"] for c in configs.values()} == {"Terminate"}
+    assert {c["recursive_loop"] for c in configs} == {"Terminate"}
 
 
 def test_worker_queue_with_dlq_sse_and_partial_batch_failures(app_stack):
-    synthesized = app_stack[1]
-    queues = {q["name"]: (qid, q) for qid, q in resources(synthesized, "aws_sqs_queue").items()}
+    queues = {q["name"]: q for q in app_stack.resources("aws_sqs_queue")}
     assert sorted(queues) == ["practice-dev-cron-server-dlq", "practice-dev-worker", "practice-dev-worker-dlq"]
-    dlq_id, _ = queues["practice-dev-worker-dlq"]
-    queue_id, queue = queues["practice-dev-worker"]
+    queue = queues["practice-dev-worker"]
     assert json.loads(queue["redrive_policy"]) == {
-        "deadLetterTargetArn": f"${{aws_sqs_queue.{dlq_id}.arn}}",
+        "deadLetterTargetArn": queues["practice-dev-worker-dlq"].ref("arn"),
         "maxReceiveCount": 5,
     }
     assert queue["visibility_timeout_seconds"] == 6 * 30
-    assert all(q["sqs_managed_sse_enabled"] is True for _, q in queues.values())
-    _, mapping = _one(synthesized, "aws_lambda_event_source_mapping")
-    assert mapping["event_source_arn"] == f"${{aws_sqs_queue.{queue_id}.arn}}"
+    assert all(q["sqs_managed_sse_enabled"] is True for q in queues.values())
+    worker = app_stack.function("worker")
+    (trigger,) = worker.triggers
+    assert (trigger.kind, trigger.source) == ("sqs", "practice-dev-worker")
+    mapping = trigger.resource
+    assert mapping["event_source_arn"] == queue.ref("arn")
     assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
     assert mapping["batch_size"] == 10
-    assert mapping["function_name"] == f"${{aws_lambda_alias.{_alias_id(synthesized, 'worker')}.arn}}"
+    assert mapping["function_name"] == worker.alias.ref("arn")
 
 
 def test_worker_may_only_consume_its_own_queue(app_stack):
-    synthesized = app_stack[1]
-    queue_id = next(k for k, q in resources(synthesized, "aws_sqs_queue").items() if q["name"] == "practice-dev-worker")
-    (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "queue"]
-    assert "worker_role" in policy["role"]
-    (statement,) = json.loads(policy["policy"])["Statement"]
-    assert statement["Action"] == ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
-    assert statement["Resource"] == [f"${{aws_sqs_queue.{queue_id}.arn}}"]
+    queue = app_stack.resource("aws_sqs_queue", name="practice-dev-worker")
+    worker = app_stack.function("worker")
+    (statement,) = [s for s in worker.role.statements if s.policy == "queue"]
+    assert statement.actions == ("sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage")
+    assert statement.resources == (queue.ref("arn"),)
+    assert worker.role.grants("sqs:") == {queue.ref("arn"): set(statement.actions)}
+    assert_allows(worker, "sqs:ReceiveMessage", queue.ref("arn"))
 
 
 def test_no_policy_grants_a_wildcard_resource_except_xray_which_has_no_resource_arns(app_stack):
-    for policy in resources(app_stack[1], "aws_iam_role_policy").values():
+    for policy in app_stack.resources("aws_iam_role_policy"):
         for statement in json.loads(policy["policy"])["Statement"]:
             if all(action.startswith("xray:") for action in statement["Action"]):
                 assert statement["Resource"] == "*"
@@ -305,35 +281,30 @@ def test_no_policy_grants_a_wildcard_resource_except_xray_which_has_no_resource_
 
 
 def test_functions_trace_with_xray(app_stack):
-    for function in resources(app_stack[1], "aws_lambda_function").values():
-        assert function["tracing_config"] == {"mode": "Active"}
-    xray = [p for p in resources(app_stack[1], "aws_iam_role_policy").values() if p["name"] == "xray"]
-    assert len(xray) == 3
+    for function in app_stack.functions.values():
+        assert function.config["tracing_config"] == {"mode": "Active"}
+        assert_allows(function, "xray:PutTraceSegments", "*")
+    assert len(app_stack.resources("aws_iam_role_policy", name="xray")) == 3
 
 
 def test_cron_server_sends_failed_async_events_to_its_dead_letter_queue(app_stack):
-    synthesized = app_stack[1]
-    dlq_id = next(
-        k for k, q in resources(synthesized, "aws_sqs_queue").items() if q["name"].endswith("cron-server-dlq")
-    )
-    _, config = _one(synthesized, "aws_lambda_function_event_invoke_config")
-    assert config["qualifier"] == f"${{aws_lambda_alias.{_alias_id(synthesized, 'cron_server')}.name}}"
+    dlq = app_stack.resource("aws_sqs_queue", name="practice-dev-cron-server-dlq")
+    cron = app_stack.function("cron_server")
+    config = app_stack.resource("aws_lambda_function_event_invoke_config")
+    assert config["qualifier"] == cron.alias.ref("name")
     assert (config["maximum_retry_attempts"], config["maximum_event_age_in_seconds"]) == (2, 3600)
-    assert config["destination_config"] == {"on_failure": {"destination": f"${{aws_sqs_queue.{dlq_id}.arn}}"}}
-    (policy,) = [p for p in resources(synthesized, "aws_iam_role_policy").values() if p["name"] == "destinations"]
-    assert "cron_server_role" in policy["role"]
+    assert config["destination_config"] == {"on_failure": {"destination": dlq.ref("arn")}}
+    policy = app_stack.resource("aws_iam_role_policy", name="destinations")
+    assert policy["role"] == cron.role.resource.ref("name")
     assert json.loads(policy["policy"])["Statement"] == [
-        {"Action": ["sqs:SendMessage"], "Effect": "Allow", "Resource": [f"${{aws_sqs_queue.{dlq_id}.arn}}"]}
+        {"Action": ["sqs:SendMessage"], "Effect": "Allow", "Resource": [dlq.ref("arn")]}
     ]
-    assert config["depends_on"] == [
-        f"aws_iam_role_policy.{k}" for k, p in resources(synthesized, "aws_iam_role_policy").items() if p is policy
-    ]
+    assert config["depends_on"] == [policy.address]
 
 
 def test_s3_backend_choice():
-    config = AppStackConfig(backend="s3", state_bucket="acme-tf-state", state_lock_table="tf-locks")
-    synthesized = synth_json(AppStack(cdk.Testing.app(), "practice-dev", config=config))
-    assert synthesized["terraform"]["backend"] == {
+    stack = app(backend="s3", state_bucket="acme-tf-state", state_lock_table="tf-locks")
+    assert stack.json["terraform"]["backend"] == {
         "s3": {
             "bucket": "acme-tf-state",
             "dynamodb_table": "tf-locks",
@@ -342,8 +313,8 @@ def test_s3_backend_choice():
             "region": "us-east-1",
         }
     }
-    native = AppStackConfig(backend="s3", state_bucket="acme-tf-state", state_key="k", state_region="eu-west-1")
-    backend = synth_json(AppStack(cdk.Testing.app(), "x", config=native))["terraform"]["backend"]["s3"]
+    native = app(backend="s3", state_bucket="acme-tf-state", state_key="k", state_region="eu-west-1")
+    backend = native.json["terraform"]["backend"]["s3"]
     assert (backend["key"], backend["region"], backend["use_lockfile"]) == ("k", "eu-west-1", True)
 
 
@@ -359,6 +330,3 @@ def test_bad_backend_settings(overrides, message):
 
     with pytest.raises(InvalidParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         AppStack(cdk.Testing.app(), "x", config=AppStackConfig(**overrides))
-
-
-# ------------------------------------------------------------------------------------------ the greetings system

@@ -30,7 +30,17 @@ __all__ = ["install"]
 
 def install(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None = None) -> str:
     """Apply every part of the local cloud to this process's moto; ``applied (...)``, ``skipped: ...``."""
-    from cdktf_lambda.emulator.cloud import artifacts, clock, control, esm, fronts, iam, invoke, invoke_api
+    from cdktf_lambda.emulator.cloud import (
+        artifacts,
+        clock,
+        code_updates,
+        control,
+        esm,
+        fronts,
+        iam,
+        invoke,
+        invoke_api,
+    )
     from cdktf_lambda.emulator.cloud.config import CloudConfig
 
     config = CloudConfig.from_env(environ, argv)
@@ -40,6 +50,7 @@ def install(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None
     if outcomes["invoke"] != "applied":
         return f"skipped: {outcomes['invoke']}"
     outcomes["layer-snapshots"] = artifacts.install_layer_snapshots()
+    outcomes["code-updates"] = code_updates.install()
     outcomes["sqs-pollers"] = esm.install()
     outcomes["http-fronts"] = fronts.install()
     outcomes["schedules"] = clock.install()

@@ -77,7 +77,9 @@ def inventory() -> dict[str, Any]:
 
 
 def prepare() -> dict[str, Any]:
-    """Make every function ready to run: zips written, dependency layers rebuilt for the runner's target.
+    """Make every function ready to run: zips written, dependency layers rebuilt for the runner's target, and on
+    the function's own runtime its code and layers extracted (the first event, or a sync's first cold start, pays
+    only the start).
 
     ``cdktf-lambda local up`` calls it after a deploy, so the first request does not wait for a layer build.
     """
@@ -86,7 +88,10 @@ def prepare() -> dict[str, Any]:
     for fn in functions():
         try:
             choice = eng.runner_for(fn)
-            eng.artifacts.function_code(fn, choice.target, function_environment(fn, eng.config.endpoint_url))
+            code = eng.artifacts.function_code(fn, choice.target, function_environment(fn, eng.config.endpoint_url))
+            extract = getattr(choice.runner, "prepare", None)  # the function's own runtime: its files, extracted
+            if extract is not None:
+                extract(code)
             prepared.append(fn.function_name)
         except Exception as exc:
             errors[fn.function_name] = str(exc)

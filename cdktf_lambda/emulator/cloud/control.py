@@ -6,6 +6,8 @@
 ``POST /_local/fire?name=N``        fire the rules/schedules named ``N`` now (``&wait=S``: wait up to S
                                     seconds for the invocations and report how they ended); 404 if none
 ``POST /_local/prepare``            write every function's zips, rebuild dependency layers for the runner
+``POST /_local/warm?function=N``    start function ``N``'s runtime now, no event (``&qualifier=Q``); its
+                                    init error, if the handler does not import
 ``POST /_local/iam?enforce=1|0``    enforce IAM from now on, or stop (``{"enforced", "checks", "denied"}``)
 ==================================  =======================================================================
 """
@@ -20,6 +22,7 @@ from urllib.parse import parse_qs
 from cdktf_lambda.emulator.cloud import iam
 from cdktf_lambda.emulator.cloud.catalog import endpoints, inventory, prepare
 from cdktf_lambda.emulator.cloud.clock import fire
+from cdktf_lambda.emulator.cloud.code_updates import warm
 
 __all__ = ["install", "local_endpoint"]
 
@@ -48,6 +51,15 @@ def _fire(query: dict[str, list[str]]) -> tuple[int, Any]:
     return 200, {"fired": report}
 
 
+def _warm(query: dict[str, list[str]]) -> tuple[int, Any]:
+    name = (query.get("function") or [""])[0]
+    if not name:
+        return 400, {"error": "function= is required (a function name or ARN)"}
+    qualifier = (query.get("qualifier") or [""])[0] or None
+    answer = warm(name, qualifier)
+    return (404 if answer.get("reason") == "no such function" else 200), answer
+
+
 def local_endpoint(method: str, path: str, query_string: str) -> tuple[int, Any]:
     """Status and JSON body of a ``/_local/`` request."""
     query = parse_qs(query_string)
@@ -56,6 +68,7 @@ def local_endpoint(method: str, path: str, query_string: str) -> tuple[int, Any]
         ("GET", "inventory"): lambda: (200, inventory()),
         ("POST", "fire"): lambda: _fire(query),
         ("POST", "prepare"): lambda: (200, prepare()),
+        ("POST", "warm"): lambda: _warm(query),
         ("POST", "iam"): lambda: iam.enforce((query.get("enforce") or [""])[0]),
     }
     route = routes.get((method, path.removeprefix(PREFIX).strip("/")))

@@ -80,9 +80,9 @@ def run_doctor(caplog):
     return run
 
 
-def test_the_reference_app_passes(app_out):
+def test_the_reference_app_passes(cdktf_app):
     result = subprocess.run(
-        [sys.executable, "-m", "cdktf_lambda", "doctor", "practice-dev", "--outdir", str(app_out)],
+        [sys.executable, "-m", "cdktf_lambda", "doctor", "practice-dev", "--outdir", str(cdktf_app.outdir)],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

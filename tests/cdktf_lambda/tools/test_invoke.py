@@ -1,9 +1,9 @@
-"""``python -m cdktf_lambda invoke`` / ``serve``: the synthesized artifacts, run locally and in isolation."""
+"""``python -m cdktf_lambda invoke`` / ``serve`` and the toolkit's ``lambda_invoke``: the synthesized artifacts, run
+locally and in isolation."""
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import socket
@@ -20,10 +20,9 @@ from cdktf_lambda import add_aws_provider as add_provider
 from cdktf_lambda.cli.main import main
 from cdktf_lambda.deploy.mirror import TEST_AWS_ENV
 from cdktf_lambda.emulator import server as moto
-from cdktf_lambda.packaging.layer_build import METADATA_KEY
 from cdktf_lambda.packaging.locks import read_lock
 from cdktf_lambda.packaging.target import local_target
-from cdktf_lambda.tools.invoke import invoke
+from cdktf_lambda.testing import Invoker, SynthesizedStack
 from tests.conftest import PROJECT_ROOT
 from tests.fixtures.layers import lock_without
 
@@ -99,6 +98,7 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 # --- the reference app, on its own runtime (python3.13, provisioned by the project) ----------------------------------
+# The app is the session's (the toolkit's cdktf_app); lambda_invoke runs it as `cdktf-lambda invoke` does.
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def greetings_table(moto_server) -> dict[str, str]:
     }
 
 
-RUNS_ON_3_13 = "on python3.13 (CPython 3.13."
+RUNS_ON_3_13 = "python3.13 (CPython 3.13."
 
 
 @pytest.mark.parametrize(
@@ -137,46 +137,52 @@ RUNS_ON_3_13 = "on python3.13 (CPython 3.13."
     ],
 )
 def test_invoke_runs_the_synthesized_artifacts_on_python3_13(
-    app_out, offline_env, greetings_table, function, event_file, check
+    lambda_invoke, greetings_table, function, event_file, check
 ):
     """This machine has Python 3.11 only: the artifacts run, as synthesized, on the provisioned 3.13 (their AWS
     calls go to a moto server on 127.0.0.1, nowhere else)."""
-    table_env = [f"--env={key}={value}" for key, value in greetings_table.items()]
-    result = cli(
-        "invoke", function, "--event", str(EVENTS / event_file), "--outdir", str(app_out), *table_env, env=offline_env
-    )
-    assert result.returncode == 0, result.stderr
-    assert check(json.loads(result.stdout)), result.stdout
-    (running,) = [line for line in result.stderr.splitlines() if line.startswith("cdktf-lambda: running ")]
-    assert running.startswith("cdktf-lambda: running practice-dev-") and RUNS_ON_3_13 in running, result.stderr
-    assert "rebuilt" not in result.stderr and "not available" not in result.stderr
+    result = lambda_invoke(function, EVENTS / event_file, environment=greetings_table)
+    assert result.ok, result.error
+    assert check(result.response), result.response
+    assert result.runtime.startswith(RUNS_ON_3_13), "its own runtime: the layers run as built, none rebuilt"
 
 
-def test_the_api_logs_its_request_on_stderr(app_out, offline_env):
+def test_a_warm_runtime_serves_the_next_event(lambda_invoke):
+    first = lambda_invoke("api_server", EVENTS / "apigw_http_v2_get_health.json")
+    second = lambda_invoke("api_server", EVENTS / "apigw_http_v2_get_health.json")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "Init Duration" not in second.logs, "no second cold start"
+
+
+def test_the_cli_runs_on_python3_13_and_logs_the_request_on_stderr(cdktf_app, offline_env):
     result = cli(
-        "invoke", "api_server", "--event", str(EVENTS / "apigw_http_v2_get_root.json"), "--outdir", str(app_out),
-        env=offline_env,
+        "invoke", "api_server", "--event", str(EVENTS / "apigw_http_v2_get_root.json"), "--outdir",
+        str(cdktf_app.outdir), env=offline_env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert json.loads(json.loads(result.stdout)["body"]) == {"message": "Hello World"}
+    (running,) = [line for line in result.stderr.splitlines() if line.startswith("cdktf-lambda: running ")]
+    assert running.startswith("cdktf-lambda: running practice-dev-") and f"on {RUNS_ON_3_13}" in running, result.stderr
+    assert "rebuilt" not in result.stderr and "not available" not in result.stderr
     assert '"message":"GET / 200"' in result.stderr, "the function's own logs go to stderr"
     assert "REPORT RequestId: " in result.stderr and "Memory Size: 128 MB" in result.stderr
 
 
-def test_a_handler_error_comes_back_in_lambdas_shape_from_the_official_client(app_out, caplog):
-    caplog.set_level(logging.INFO, logger="cdktf_lambda.tools")
-    result = invoke("worker", {}, outdir=app_out)
-    (running,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("running practice-dev-worker")]
-    assert RUNS_ON_3_13 in running
+def test_a_handler_error_comes_back_in_lambdas_shape_from_the_official_client(lambda_invoke):
+    result = lambda_invoke("worker", {})
+    assert result.runtime.startswith(RUNS_ON_3_13)
     assert set(result.error) == {"errorMessage", "errorType", "requestId", "stackTrace"}
     assert result.error["errorType"] == "UnexpectedBatchTypeError"
     assert any('File "/var/task/worker.py"' in frame for frame in result.error["stackTrace"])
     assert "[ERROR] UnexpectedBatchTypeError: Unexpected batch event type" in result.logs
+    with pytest.raises(AssertionError, match=r"function 'worker' failed: UnexpectedBatchTypeError: Unexpected batch"):
+        result.json()
 
 
-def test_host_runs_on_this_interpreter_with_the_layer_rebuilt(app_out, offline_env):
+def test_host_runs_on_this_interpreter_with_the_layer_rebuilt(cdktf_app, offline_env):
     result = cli(
-        "invoke", "api_server", "--event", str(EVENTS / "apigw_http_v2_get_root.json"), "--outdir", str(app_out),
-        "--host", env=offline_env,
+        "invoke", "api_server", "--event", str(EVENTS / "apigw_http_v2_get_root.json"), "--outdir",
+        str(cdktf_app.outdir), "--host", env=offline_env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(json.loads(result.stdout)["body"]) == {"message": "Hello World"}
@@ -187,7 +193,7 @@ def test_host_runs_on_this_interpreter_with_the_layer_rebuilt(app_out, offline_e
 
 
 @pytest.mark.parametrize("prefer", ["target", "host"])
-def test_invoke_worker_reports_the_bad_record_and_writes_the_good_ones(app_out, moto_server, prefer):
+def test_invoke_worker_reports_the_bad_record_and_writes_the_good_ones(lambda_invoke, moto_server, prefer):
     """With the runtime's boto3 the worker reaches a table; ``environment`` points it at one in moto."""
     dynamodb = moto.aws_client("dynamodb", moto_server.endpoint_url)
     table = f"invoke-greetings-{prefer}"
@@ -199,17 +205,15 @@ def test_invoke_worker_reports_the_bad_record_and_writes_the_good_ones(app_out, 
     )
     event = json.loads((EVENTS / "sqs_batch_one_bad.json").read_text())
     environment = {**TEST_AWS_ENV, "AWS_ENDPOINT_URL": moto_server.endpoint_url, "GREETINGS_TABLE": table}
-    result = invoke("worker", event, outdir=app_out, environment=environment, prefer=prefer)
+    result = lambda_invoke("worker", event, environment=environment, prefer=prefer)
     assert result.ok, result.error
     assert result.response["batchItemFailures"] == [{"itemIdentifier": event["Records"][1]["messageId"]}]
     items = dynamodb.scan(TableName=table)["Items"]
     assert sorted(item["request_id"]["S"] for item in items) == ["req-001", "req-003"]
 
 
-def test_the_stack_json_tells_invoke_how_the_dependency_layer_was_built(app_out):
-    stack_json = json.loads((app_out / "stacks" / "practice-dev" / "cdk.tf.json").read_text())
-    layers = stack_json["resource"]["aws_lambda_layer_version"].values()
-    (meta,) = [layer["//"][METADATA_KEY] for layer in layers if METADATA_KEY in layer["//"]]
+def test_the_stack_json_tells_invoke_how_the_dependency_layer_was_built(cdktf_stack):
+    (meta,) = [layer.dependencies for layer in cdktf_stack.function("api_server").layers if layer.dependencies]
     assert meta["lock_file"] == "lambda_src/Pipfile.lock"
     assert (meta["runtime"], meta["architecture"]) == ("python3.13", "x86_64")
     assert (meta["lock_format"], meta["categories"], meta["exclude"]) == ("pipfile", ["default"], [])
@@ -234,7 +238,8 @@ def test_a_layer_without_fastapi_fails_with_an_import_error_as_on_lambda(no_fast
 
 
 def test_on_the_host_the_handler_sees_only_the_task_root_the_layers_and_the_standard_library(no_fastapi_out):
-    result = invoke("probe", {}, outdir=no_fastapi_out, prefer="host")
+    with Invoker(SynthesizedStack.from_directory(no_fastapi_out / "stacks" / "isolation"), prefer="host") as invoke:
+        result = invoke("probe", {})
     assert result.ok, result.error
     response = result.response
     task_root, site, opt_python, runtime, *stdlib = response["sys_path"]

@@ -101,7 +101,8 @@ def trusts(role_arn: str, service: str) -> bool:
 
 def function_credentials(fn: Any) -> dict[str, str]:
     """``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY`` and ``AWS_SESSION_TOKEN`` of a session of the function's
-    role, named after the function (minted once per function and role).
+    role, named after the function (minted once per function and role: its versions share them, as its runtimes
+    may).
 
     Raises
     ------
@@ -111,7 +112,7 @@ def function_credentials(fn: Any) -> dict[str, str]:
     role_arn = str(fn.role)
     if not trusts(role_arn, "lambda.amazonaws.com"):
         raise RoleNotAssumable(f"{NOT_ASSUMABLE} ({role_arn})")
-    key = (str(fn.function_arn), role_arn)
+    key = (f"{fn.account_id}:{fn.region}:{fn.function_name}", role_arn)
     with _LOCK:
         session = _BY_FUNCTION.get(key)
         if session is None:

@@ -1,14 +1,13 @@
-"""Helpers of the local cloud tests: a handle on a moto server with the local cloud, to deploy small functions into."""
+"""Helpers of the local cloud tests: a handle on a moto server with the local cloud, to deploy small functions into
+(waiting for an effect: the toolkit's :func:`cdktf_lambda.testing.wait_for`)."""
 
 from __future__ import annotations
 
 import io
 import json
-import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,13 +64,3 @@ class Cloud:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read())
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.25) -> Any:
-    """The first truthy value of ``predicate()`` within ``timeout`` seconds (else its last value)."""
-    deadline = time.monotonic() + timeout
-    value = predicate()
-    while not value and time.monotonic() < deadline:
-        time.sleep(interval)
-        value = predicate()
-    return value

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.cdktf_lambda.emulator.cloud._cloud import Cloud, wait_for, zip_bytes
+from cdktf_lambda.testing import wait_for
+from tests.cdktf_lambda.emulator.cloud._cloud import Cloud, zip_bytes
 
 ACCOUNT = "123456789012"
 #: Handlers that act with the function's credentials (zipped as ``iam_app.py``).
@@ -116,4 +117,4 @@ def log_lines(cloud: Cloud, name: str) -> list[str]:
 
 def server_log_has(cloud: Cloud, text: str, timeout: float = 15) -> bool:
     """Whether the moto server's log gets a line with ``text`` within ``timeout`` seconds."""
-    return bool(wait_for(lambda: text in Path(cloud.server.log_path).read_text(), timeout))
+    return bool(wait_for(lambda: text in Path(cloud.server.log_path).read_text(), timeout=timeout))

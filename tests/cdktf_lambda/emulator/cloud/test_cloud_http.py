@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.cdktf_lambda.emulator.cloud._cloud import Cloud, wait_for
+from cdktf_lambda.testing import wait_for
+from tests.cdktf_lambda.emulator.cloud._cloud import Cloud
 
 pytestmark = pytest.mark.slow
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -50,7 +51,7 @@ def api(cloud: Cloud) -> dict[str, Any]:
     group_arn = logs.describe_log_groups(logGroupNamePrefix="/aws/apigateway/local-api")["logGroups"][0]["arn"]
     access_log = {"DestinationArn": group_arn, "Format": ACCESS_LOG_FORMAT}
     gateway.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True, AccessLogSettings=access_log)
-    endpoints = wait_for(lambda: cloud.local("endpoints")[1]["http_apis"].get("local-api"), 10)
+    endpoints = wait_for(lambda: cloud.local("endpoints")[1]["http_apis"].get("local-api"), timeout=10)
     assert endpoints and endpoints.startswith("http://127.0.0.1:")
     return {"url": endpoints, "api_id": api_id}
 
@@ -129,10 +130,10 @@ def test_cors_preflight_is_answered_by_the_api(api: dict[str, Any]) -> None:
 def test_a_deleted_api_stops_answering(cloud: Cloud, api: dict[str, Any]) -> None:
     gateway = cloud.client("apigatewayv2")
     other = gateway.create_api(Name="short-lived", ProtocolType="HTTP")["ApiId"]
-    url = wait_for(lambda: cloud.local("endpoints")[1]["http_apis"].get("short-lived"), 10)
+    url = wait_for(lambda: cloud.local("endpoints")[1]["http_apis"].get("short-lived"), timeout=10)
     assert request(url)[0] == 404  # no stage yet
     gateway.delete_api(ApiId=other)
-    assert wait_for(lambda: "short-lived" not in cloud.local("endpoints")[1]["http_apis"], 10)
+    assert wait_for(lambda: "short-lived" not in cloud.local("endpoints")[1]["http_apis"], timeout=10)
 
 
 def test_function_urls(cloud: Cloud) -> None:
@@ -143,7 +144,9 @@ def test_function_urls(cloud: Cloud) -> None:
     lam.create_function_url_config(FunctionName="iam-url-fn", AuthType="AWS_IAM")
     public = {"Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE"}
     lam.add_permission(FunctionName="url-fn", StatementId="public", **public)
-    urls = wait_for(lambda: len(cloud.local("endpoints")[1]["function_urls"]) == 2 and cloud.local("endpoints")[1], 10)
+    urls = wait_for(
+        lambda: len(cloud.local("endpoints")[1]["function_urls"]) == 2 and cloud.local("endpoints")[1], timeout=10
+    )
 
     status, _, body = request(f"{urls['function_urls']['url-fn']}/anything?x=1")
     event = json.loads(body)

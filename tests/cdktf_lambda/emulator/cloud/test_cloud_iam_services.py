@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.cdktf_lambda.emulator.cloud._cloud import Cloud, wait_for
+from cdktf_lambda.testing import wait_for
+from tests.cdktf_lambda.emulator.cloud._cloud import Cloud
 from tests.cdktf_lambda.emulator.cloud._iam import ACCOUNT, allow, document, function, invoke, role, server_log_has
 
 pytestmark = pytest.mark.slow
@@ -52,16 +53,16 @@ def test_an_sqs_mapping_polls_with_the_functions_role(cloud: Cloud) -> None:
     lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="iam-poller", BatchSize=1)
     sqs = cloud.client("sqs")
     sqs.send_message(QueueUrl=url, MessageBody="first")
-    assert wait_for(lambda: counts(cloud, url) == (0, 0) and mapping_result(cloud, arn) == "OK", 20)
+    assert wait_for(lambda: counts(cloud, url) == (0, 0) and mapping_result(cloud, arn) == "OK", timeout=20)
 
     iam.delete_role_policy(RoleName="iam-poller-role", PolicyName="poll")
     problem = "PROBLEM: The provided execution role does not have permissions to call ReceiveMessage on SQS"
-    assert wait_for(lambda: mapping_result(cloud, arn) == problem, 10)
+    assert wait_for(lambda: mapping_result(cloud, arn) == problem, timeout=10)
     sqs.send_message(QueueUrl=url, MessageBody="second")
     assert counts(cloud, url) == (1, 0), "nothing receives it while the role may not"
 
     iam.put_role_policy(RoleName="iam-poller-role", PolicyName="poll", PolicyDocument=poll)
-    assert wait_for(lambda: counts(cloud, url) == (0, 0), 20), "delivered once the role may again"
+    assert wait_for(lambda: counts(cloud, url) == (0, 0), timeout=20), "delivered once the role may again"
 
 
 ACCESS_LOG = '{"status":"$context.status","error":"$context.integrationErrorMessage"}'
@@ -80,7 +81,7 @@ def test_an_http_api_invokes_only_what_a_permission_for_its_source_arn_allows(cl
     group_arn = logs.describe_log_groups(logGroupNamePrefix="/iam-api")["logGroups"][0]["arn"]
     settings = {"DestinationArn": group_arn, "Format": ACCESS_LOG}
     gateway.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True, AccessLogSettings=settings)
-    url = wait_for(lambda: cloud.local("endpoints")[1]["http_apis"].get("iam-api"), 10)
+    url = wait_for(lambda: cloud.local("endpoints")[1]["http_apis"].get("iam-api"), timeout=10)
 
     assert get(f"{url}/hello") == (500, {"message": "Internal Server Error"})
     lines = [json.loads(e["message"]) for e in logs.filter_log_events(logGroupName="/iam-api")["events"]]
@@ -103,7 +104,9 @@ def test_a_function_url_needs_a_public_permission_or_a_signer_who_may(cloud: Clo
     lam = cloud.client("lambda")
     lam.create_function_url_config(FunctionName="iam-url-fn", AuthType="NONE")
     lam.create_function_url_config(FunctionName="iam-signed-url-fn", AuthType="AWS_IAM")
-    urls = wait_for(lambda: len(cloud.local("endpoints")[1]["function_urls"]) >= 2 and cloud.local("endpoints")[1], 10)
+    urls = wait_for(
+        lambda: len(cloud.local("endpoints")[1]["function_urls"]) >= 2 and cloud.local("endpoints")[1], timeout=10
+    )
     public, signed = urls["function_urls"]["iam-url-fn"], urls["function_urls"]["iam-signed-url-fn"]
 
     assert get(public) == (403, {"Message": "Forbidden"})
@@ -134,7 +137,8 @@ def test_destinations_and_the_dead_letter_queue_are_sent_with_the_functions_role
 
     lam.invoke(FunctionName=alias, InvocationType="Event", Payload=b'{"n": 1}')
 
-    records = wait_for(lambda: cloud.client("sqs").receive_message(QueueUrl=destination_url).get("Messages"), 20)
+    sqs = cloud.client("sqs")
+    records = wait_for(lambda: sqs.receive_message(QueueUrl=destination_url).get("Messages"), timeout=20)
     assert json.loads(records[0]["Body"])["requestPayload"] == {"n": 1}, "the role may send to the destination"
     assert server_log_has(cloud, f"delivery to {dead} denied: {fn_role} may not sqs:SendMessage on {dead}")
     assert counts(cloud, dead_url) == (0, 0), "but not to the dead-letter queue: nothing there"
@@ -153,7 +157,7 @@ def test_a_schedule_invokes_with_its_role_and_sends_what_it_may_not_to_its_dead_
     assert status == 200 and "is not authorized to perform: lambda:InvokeFunction" in answer["fired"][0]["error"]
     (message,) = wait_for(
         lambda: cloud.client("sqs").receive_message(QueueUrl=dead_url, MessageAttributeNames=["All"]).get("Messages"),
-        10,
+        timeout=10,
     )
     assert message["Body"] == '{"job": "x"}'
     assert message["MessageAttributes"]["TARGET_ARN"]["StringValue"] == target

@@ -9,7 +9,8 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.cdktf_lambda.emulator.cloud._cloud import Cloud, wait_for
+from cdktf_lambda.testing import wait_for
+from tests.cdktf_lambda.emulator.cloud._cloud import Cloud
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +80,7 @@ def test_an_event_invoke_runs_in_the_background(cloud: Cloud) -> None:
             for e in logs.filter_log_events(logGroupName="/aws/lambda/event-fn")["events"]
         )
 
-    assert wait_for(ran, 15)
+    assert wait_for(ran, timeout=15)
 
 
 def test_a_failing_event_is_retried_then_reaches_the_dlq_and_the_on_failure_destination(cloud: Cloud) -> None:
@@ -97,11 +98,11 @@ def test_a_failing_event_is_retried_then_reaches_the_dlq_and_the_on_failure_dest
 
     sqs = cloud.client("sqs")
     receive = lambda url: sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"]).get("Messages")  # noqa: E731
-    (dead,) = wait_for(lambda: receive(dlq_url), 20)
+    (dead,) = wait_for(lambda: receive(dlq_url), timeout=20)
     assert json.loads(dead["Body"]) == {"why": "async"}
     attributes = {name: value["StringValue"] for name, value in dead["MessageAttributes"].items()}
     assert attributes["ErrorMessage"] == "boom: async" and attributes["ErrorCode"] == "200" and attributes["RequestID"]
-    (failure,) = wait_for(lambda: receive(failures_url), 10)
+    (failure,) = wait_for(lambda: receive(failures_url), timeout=10)
     record = json.loads(failure["Body"])
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert record["requestContext"]["approximateInvokeCount"] == 2  # the first attempt and one retry
