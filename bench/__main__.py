@@ -17,14 +17,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench import cli, cloud, handler, packaging_cache, runtime, scaling, sync, synth_import, testing
+from bench import cli, cloud, handler, iam, packaging_cache, runtime, scaling, sync, synth_import, testing
 from bench.measure import BENCH, ROOT
 from bench.report import Table, acceptance_table, cdktn_missing, machine_line, metadata
 
 #: The scenarios, in the order they run; each has ``NAME``, ``run(work, args)``, ``table(result, args)`` and
 #: ``checks(result)``.
 SCENARIOS: tuple[ModuleType, ...] = (
-    synth_import, packaging_cache, scaling, handler, runtime, cli, cloud, testing, sync,
+    synth_import, packaging_cache, scaling, handler, runtime, cli, cloud, testing, sync, iam,
 )  # fmt: skip
 DEFAULT_OUTPUT = BENCH / "results" / "bench.json"
 

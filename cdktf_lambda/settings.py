@@ -185,6 +185,9 @@ LOCAL_RUNNER: Setting[str] = Setting(
     "CDKTF_LAMBDA_LOCAL_RUNNER", "target", "`host` runs the local cloud's functions on this machine's Python",
     _choice("target", "host"),
 )  # fmt: skip
+LOCAL_IAM: Setting[bool] = Setting(
+    "CDKTF_LAMBDA_LOCAL_IAM", True, "`0` lets the local cloud's functions do anything (no IAM enforcement)", _flag
+)
 MOTO_WATCH_PID: Setting[int | None] = Setting(
     "CDKTF_LAMBDA_MOTO_WATCH_PID", None, "the emulator exits when the process with this id is gone", _pid
 )
@@ -212,7 +215,7 @@ SETTINGS: dict[str, Setting[object]] = {
         FLAVOR, PROJECT_DIR, CACHE_DIR, BYTECODE, WHEELHOUSE, FAST_IMPORT, FAST_IMPORT_REPORT, CLI_CACHE, CLI_REPORT,
         RUNTIME_DIR, PROVISION_METHOD, DEBIAN_MIRROR,
         LOCAL_CLOUD, LOCAL_ENDPOINT, LOCAL_SYNTH_DIRS, LOCAL_ASYNC_RETRY_DELAYS, LOCAL_CONCURRENCY, LOCAL_RUNNER,
-        MOTO_WATCH_PID,
+        LOCAL_IAM, MOTO_WATCH_PID,
         CDKTF_CLI, TERRAFORM, TF_STREAM, PROVIDER_MIRROR,
     )
 }  # fmt: skip

@@ -2,8 +2,10 @@
 tests/conftest.py): a copy of the checkout's app whose ``main.py`` has the tests' configuration.
 
 Worker timeout 3 s, so its queue's visibility timeout is 18 s, and a malformed message reaches the dead-letter queue
-after two deliveries, within a test (tests/cloud). ``cdktf_app`` synthesizes it once per session (per xdist worker),
-``lambda_invoke`` runs its functions and ``local_cloud`` deploys it, as in a client project.
+after two deliveries, within a test (tests/cloud); a failed asynchronous invocation is retried after 0.2 s, so a
+failed cron_server run reaches its on-failure destination within a test too. ``cdktf_app`` synthesizes it once per
+session (per xdist worker), ``lambda_invoke`` runs its functions and ``local_cloud`` deploys it, as in a client
+project.
 """
 
 from __future__ import annotations
@@ -31,4 +33,5 @@ def app_project(directory: Path, wheelhouse: Path) -> Project:
     (the synth's, and the local cloud's rebuild for the host fallback)."""
     project = copy_checkout(directory)
     (project / "main.py").write_text(TEST_MAIN)
-    return Project(project, app=[sys.executable, "main.py"], env={settings.WHEELHOUSE.name: str(wheelhouse)})
+    env = {settings.WHEELHOUSE.name: str(wheelhouse), settings.LOCAL_ASYNC_RETRY_DELAYS.name: "0.2"}
+    return Project(project, app=[sys.executable, "main.py"], env=env)

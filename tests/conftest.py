@@ -31,6 +31,7 @@ SLOW_FIXTURES = frozenset(
 LONG_FILES = (
     "tests/cloud/test_cloud_e2e.py",  # 153 s (with the S3 lock test and the destroy, before they moved out)
     "tests/cloud/test_cloud_s3_lock.py",  # its own deployment: synth, two applies at once, destroy
+    "tests/cloud/test_cloud_iam_statements.py",  # 110 s of tests on the session's local cloud (16 tests)
     "tests/lifecycle/test_lifecycle_terraform.py",  # 107 s
     "tests/lifecycle/test_lifecycle_cli.py",  # 92 s
     "tests/test_client_project.py",  # 86 s

@@ -4,7 +4,8 @@ Each command returns an :class:`~cdktf_lambda.deploy.local.Outcome`: the exit st
 (``logs --follow``: a generator that does not end). Why a command failed is logged (``cdktf_lambda.deploy``).
 
 ``status --json`` prints ``{"running", "project_dir", "endpoint_url", "pid", "log_path", "http_apis": {name: url},
-"function_urls": {name: url}, "outputs": {stack: {name: value}}, "schedules": [...], "invocations": {...}}``
+"function_urls": {name: url}, "outputs": {stack: {name: value}}, "schedules": [...], "invocations": {...},
+"iam": {"enforced", "checks", "denied"}, "event_source_mappings": [{..., "last_processing_result"}]}``
 (exit status 3 when the local cloud is not running).
 """
 
@@ -16,6 +17,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from cdktf_lambda import settings
 from cdktf_lambda.deploy.local import Outcome, format_endpoints, format_outputs, local_api
 from cdktf_lambda.deploy.mirror import env_delta
 from cdktf_lambda.deploy.workspace import Workspace
@@ -55,6 +57,8 @@ def status_info(workspace: Workspace) -> dict[str, Any]:
         schedules=inventory.get("schedules", []),
         functions=[fn["name"] for fn in inventory.get("functions", [])],
         invocations=inventory.get("invocations", {}),
+        iam=inventory.get("iam", {}),
+        event_source_mappings=inventory.get("event_source_mappings", []),
     )
     return info
 
@@ -69,9 +73,22 @@ def status_text(info: dict[str, Any]) -> str:
             state = f"next {item['next']}" if item["enabled"] else "disabled"
             lines.append(f"  {item['name']}  {item['expression']}  {state}")
     lines.append(f"\nFunctions: {', '.join(info['functions']) or '(none)'}; invocations: {info['invocations']}")
+    lines.append(iam_text(info.get("iam") or {}))
+    for mapping in info.get("event_source_mappings", []):
+        if str(mapping.get("last_processing_result") or "").startswith("PROBLEM"):
+            lines.append(f"  {mapping['queue']} -> {mapping['function']}: {mapping['last_processing_result']}")
     if info["outputs"]:
         lines.append(f"\nOutputs:\n{format_outputs(info['outputs'])}")
     return "\n".join(lines)
+
+
+def iam_text(iam: dict[str, Any]) -> str:
+    """The line of ``status`` that says whether the local cloud enforces IAM."""
+    switch = settings.LOCAL_IAM.name
+    if iam.get("enforced"):
+        counts = f"{iam.get('checks', 0)} checks, {iam.get('denied', 0)} denied"
+        return f"IAM: enforced, functions act with their roles ({counts}; {switch}=0 at `local up` turns it off)"
+    return f"IAM: not enforced, functions may do anything ({switch}=0)"
 
 
 def status(workspace: Workspace, *, as_json: bool = False) -> Outcome:

@@ -19,7 +19,9 @@ class FunctionUrl(cdk.Construct):
     function
         The function; the URL serves its alias when it has one (``qualifier``). Required.
     authorization_type
-        ``"AWS_IAM"`` (callers sign requests) or ``"NONE"`` (public). Default: ``"AWS_IAM"``.
+        ``"AWS_IAM"`` (callers sign requests and need ``lambda:InvokeFunctionUrl``) or ``"NONE"`` (public: the
+        function gets the resource-based permission that lets anyone invoke the URL, without which AWS answers 403).
+        Default: ``"AWS_IAM"``.
     cors
         CORS settings. Default: none.
 
@@ -29,6 +31,8 @@ class FunctionUrl(cdk.Construct):
         The ``aws_lambda_function_url``.
     url
         The endpoint URL.
+    permission
+        The ``aws_lambda_permission`` that makes a ``"NONE"`` URL public (None for ``"AWS_IAM"``).
     """
 
     def __init__(
@@ -51,3 +55,15 @@ class FunctionUrl(cdk.Construct):
             cors=cdk.LambdaFunctionUrlCors(**cors.as_kwargs()) if cors else None,
         )
         self.url: str = self.function_url.function_url
+        self.permission: cdk.LambdaPermission | None = None
+        if authorization_type == "NONE":
+            self.permission = cdk.LambdaPermission(
+                self,
+                "public",
+                statement_id="AllowPublicFunctionUrl",
+                action="lambda:InvokeFunctionUrl",
+                function_name=function.function_name,
+                qualifier=function.qualifier,
+                principal="*",
+                function_url_auth_type="NONE",
+            )

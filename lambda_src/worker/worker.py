@@ -13,7 +13,7 @@ eventually moves it to the DLQ) while the rest of the batch succeeds. Requires
 
 Each greeting is written once (``GREETINGS_TABLE``; a conditional put on ``request_id``): a message delivered
 again (SQS delivers at least once) finds its item there and counts as done, not as a failure. A table error fails
-only that record, which SQS then delivers again.
+only that record, which SQS then delivers again; the error is logged ("Greeting not stored", with the reason).
 """
 
 from __future__ import annotations
@@ -100,7 +100,15 @@ def record_handler(record: SQSRecord) -> str:
         )
         raise
     item = {**request, "greeting": greeting, "created_at": isoformat_z(utc_now())}
-    written = get_store().put_once(item)  # type: ignore[arg-type]
+    try:
+        written = get_store().put_once(item)  # type: ignore[arg-type]
+    except Exception as exc:  # the table refused (access denied, throttled): this record fails, SQS delivers it again
+        logger.error(
+            "Greeting not stored",
+            extra={"message_id": record.message_id, "request_id": request["request_id"],
+                   "error_type": type(exc).__name__, "reason": str(exc)},
+        )  # fmt: skip
+        raise
     logger.info(
         "Greeting produced" if written else "Duplicate request ignored",
         extra={"message_id": record.message_id, "request_id": request["request_id"], "language": request["language"]},

@@ -5,9 +5,9 @@ only and without Docker.
 ``GET /`` -> ``lambda.invoke`` with an HTTP API v2 event -> 50 greetings through API, queue, worker and table, 5
 malformed messages sent to the queue -> ``fire`` the schedule, see old greetings go -> 200 concurrent requests -> the
 malformed messages are all in the dead-letter queue -> the API's and the schedule's runtimes killed, and answering at
-once -> 40 greetings while the worker's runtime is killed again and again. The figures of these paths (messages per
-second through the worker, from a full queue too; p50/p99 latency of concurrent requests) are measured by
-``make bench`` (``bench/cloud.py``).
+once -> 40 greetings while the worker's runtime is killed again and again -> IAM (enforced) denied none of it. The
+figures of these paths (messages per second through the worker, from a full queue too; p50/p99 latency of concurrent
+requests) are measured by ``make bench`` (``bench/cloud.py``).
 The team's S3 backend (two applies racing for its lock) and a destroy that leaves moto empty need a deployment of
 their own: test_cloud_s3_lock.py.
 """
@@ -25,6 +25,7 @@ from typing import Any
 import psutil
 import pytest
 
+from cdktf_lambda.deploy.local import local_api
 from cdktf_lambda.testing import LocalCloud, events, wait_for
 from tests.cloud._e2e import queue_bodies, scan_table
 from tests.conftest import PROJECT_ROOT
@@ -47,6 +48,13 @@ CONCURRENT = 200
 @pytest.fixture(scope="module")
 def api(local_cloud: LocalCloud) -> str:
     return local_cloud.http_api_url("practice-dev-api")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def iam_before(local_cloud: LocalCloud) -> dict[str, Any]:
+    """IAM's counts when the module starts (the deployment is shared: other modules may have been denied)."""
+    iam: dict[str, Any] = local_api(local_cloud.server, "inventory")["iam"]
+    return iam
 
 
 def test_get_root_is_hello_world(local_cloud: LocalCloud, api: str) -> None:
@@ -220,3 +228,12 @@ def test_greetings_survive_a_worker_whose_runtime_is_killed_again_and_again(loca
     assert result.ok and result.response == {"batchItemFailures": []}, result.error
     assert result.seconds < 10
     assert "chaos-after" in {item["request_id"] for item in scan_table(local_cloud, table)}
+
+
+def test_all_of_it_ran_with_iam_enforced_and_nothing_was_denied(
+    local_cloud: LocalCloud, iam_before: dict[str, Any]
+) -> None:
+    """The app's roles and permissions are enough for everything above: HTTP, queue, schedule, dead-letter queue."""
+    iam = local_api(local_cloud.server, "inventory")["iam"]
+    assert iam["enforced"] is True and iam["checks"] > iam_before["checks"], iam
+    assert iam["denied"] == iam_before["denied"], "a call of the app was denied: see the server log's IAM lines"

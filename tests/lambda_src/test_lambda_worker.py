@@ -146,11 +146,15 @@ def test_a_redelivered_message_is_a_success_and_writes_nothing(
 
 
 def test_a_table_error_fails_only_that_record(
-    load_event: LoadEvent, lambda_context: LambdaContext, greetings_backend: Any
+    load_event: LoadEvent, lambda_context: LambdaContext, greetings_backend: Any, capture_logs: Any
 ) -> None:
     greetings_backend.dynamodb.delete_table(TableName=greetings_backend.table)
     event = load_event("sqs_batch_all_good")
+    logs = capture_logs(worker.logger)
 
     response = worker.lambda_handler(event, lambda_context)
 
     assert response == {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"]]}
+    errors = [r for r in logs.records() if r["message"] == "Greeting not stored"]
+    assert [r["message_id"] for r in errors] == [r["messageId"] for r in event["Records"]]
+    assert {r["error_type"] for r in errors} == {"ResourceNotFoundException"} and "PutItem" in errors[0]["reason"]

@@ -11,6 +11,7 @@ moto process:
 * every HTTP API and function URL answers on its own 127.0.0.1 port (:mod:`.fronts`, :mod:`.http`, :mod:`.apigw`,
   :mod:`.routes`);
 * schedules fire (:mod:`.schedules`, :mod:`.cron`);
+* IAM is enforced: functions act with their roles, services with their own principals (:mod:`.iam`);
 * ``/_local/*`` on the moto port tells what runs where, and fires schedules on demand (:mod:`.server`,
   :mod:`.inventory`).
 
@@ -29,7 +30,17 @@ __all__ = ["install"]
 
 def install(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None = None) -> str:
     """Apply every part of the local cloud to this process's moto; ``applied (...)``, ``skipped: ...``."""
-    from cdktf_lambda.emulator.cloud import artifacts, clock, code_updates, control, esm, fronts, invoke, invoke_api
+    from cdktf_lambda.emulator.cloud import (
+        artifacts,
+        clock,
+        code_updates,
+        control,
+        esm,
+        fronts,
+        iam,
+        invoke,
+        invoke_api,
+    )
     from cdktf_lambda.emulator.cloud.config import CloudConfig
 
     config = CloudConfig.from_env(environ, argv)
@@ -44,6 +55,7 @@ def install(environ: Mapping[str, str] | None = None, argv: Sequence[str] | None
     outcomes["http-fronts"] = fronts.install()
     outcomes["schedules"] = clock.install()
     outcomes["endpoints"] = control.install()
+    outcomes["iam"] = iam.install(config.iam)
     atexit.register(invoke.engine().runners.close)
     parts = ", ".join(f"{name} {outcome}" for name, outcome in outcomes.items())
     return f"applied ({config.endpoint_url}: {parts})"

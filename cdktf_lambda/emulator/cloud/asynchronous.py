@@ -5,7 +5,8 @@ As Lambda does: the function's event invoke config gives ``MaximumRetryAttempts`
 about 1 then 2 minutes). A success goes to the ``OnSuccess`` destination; after the last failure (``RetriesExhausted``,
 or ``EventAgeExceeded``) the invocation record goes to the ``OnFailure`` destination and the original event to the
 function's dead-letter queue (``DeadLetterConfig``) with the ``RequestID``, ``ErrorCode`` and ``ErrorMessage``
-attributes. Destinations may be SQS queues, SNS topics, Lambda functions or EventBridge buses in moto. Not modelled:
+attributes, sent with the function's role (with IAM enforced, a role that may not send drops it, as on AWS).
+Destinations may be SQS queues, SNS topics, Lambda functions or EventBridge buses in moto. Not modelled:
 throttling (a reserved concurrency of 0 counts as a failed attempt), ``X-Amz-Client-Context``.
 """
 
@@ -18,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from cdktf_lambda.emulator.cloud.iam.services import may_send
 from cdktf_lambda.emulator.cloud.invoke import Invocation, Throttled, engine, invoke_function, iso_timestamp
 from cdktf_lambda.logs import room_logger
 
@@ -59,8 +61,9 @@ def submit(fn: Any, payload: bytes, *, request_id: str | None = None) -> AsyncIn
 def _event_invoke_config(fn: Any) -> dict[str, Any]:
     """The function's asynchronous invocation settings: those of the alias it was invoked through (Lambda applies
     the invoked qualifier's), else the function's own. The fidelity patch keeps them per qualifier
-    (``event_invoke_configs``); unpatched moto keeps a list (``event_invoke_config``, the last Put wins here)."""
-    by_qualifier = getattr(fn, "event_invoke_configs", None) or {}
+    (``event_invoke_configs``) on the unqualified function, which a published version invoked through its alias is
+    not; unpatched moto keeps a list (``event_invoke_config``, the last Put wins here)."""
+    by_qualifier = getattr(fn, "event_invoke_configs", None) or getattr(_unqualified(fn), "event_invoke_configs", {})
     if by_qualifier:
         aliases = [name for name in by_qualifier if name is not None]
         config = by_qualifier.get(getattr(fn, "invoked_qualifier", None)) or by_qualifier.get(None)
@@ -68,6 +71,15 @@ def _event_invoke_config(fn: Any) -> dict[str, Any]:
         return dict(config.config) if config is not None else {}
     configs = getattr(fn, "event_invoke_config", None) or []
     return dict(configs[-1].config) if configs else {}
+
+
+def _unqualified(fn: Any) -> Any:
+    from moto.awslambda.models import lambda_backends
+
+    try:
+        return lambda_backends[fn.account_id][fn.region].get_function(fn.function_name)
+    except Exception:
+        return None
 
 
 def _work(fn: Any, payload: bytes, handle: AsyncInvocation, enqueued: float) -> None:
@@ -132,7 +144,8 @@ def _to_destination(fn: Any, config: dict[str, Any], which: str, handle: AsyncIn
     if destination:
         outcome = "Success" if which == "OnSuccess" else "Failure"
         record = json.dumps(invocation_record(fn, handle, payload))
-        deliver(destination, record, source=fn, detail_type=f"Lambda Function Invocation Result - {outcome}")
+        detail_type = f"Lambda Function Invocation Result - {outcome}"
+        deliver(destination, record, source=fn, detail_type=detail_type, role=str(fn.role))
 
 
 def _to_dead_letter_queue(fn: Any, handle: AsyncInvocation, payload: bytes) -> None:
@@ -148,13 +161,22 @@ def _to_dead_letter_queue(fn: Any, handle: AsyncInvocation, payload: bytes) -> N
         "ErrorCode": {"DataType": "Number", "StringValue": "200"},
         "ErrorMessage": {"DataType": "String", "StringValue": message[:1024]},
     }
-    deliver(target, payload.decode(errors="replace"), attributes=attributes, source=fn)
+    deliver(target, payload.decode(errors="replace"), attributes=attributes, source=fn, role=str(fn.role))
 
 
 def deliver(
-    arn: str, body: str, *, attributes: dict[str, Any] | None = None, source: Any = None, detail_type: str = ""
+    arn: str,
+    body: str,
+    *,
+    attributes: dict[str, Any] | None = None,
+    source: Any = None,
+    detail_type: str = "",
+    role: str | None = None,
 ) -> None:
-    """Send ``body`` to the SQS queue, SNS topic, Lambda function (asynchronously) or event bus ``arn`` in moto."""
+    """Send ``body`` to the SQS queue, SNS topic, Lambda function (asynchronously) or event bus ``arn`` in moto; with
+    IAM enforced, only if ``role`` (the sender's) may (:func:`.iam.services.may_send`)."""
+    if not may_send(role, arn, why=f"delivery to {arn}"):
+        return
     parts = arn.split(":")
     service, region, account = parts[2], parts[3], parts[4]
     try:

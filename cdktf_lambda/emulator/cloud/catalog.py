@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf_lambda.emulator.cloud import esm, fronts
+from cdktf_lambda.emulator.cloud import esm, fronts, iam
 from cdktf_lambda.emulator.cloud.clock import deployed_schedules
 from cdktf_lambda.emulator.cloud.cron import next_fire
 from cdktf_lambda.emulator.cloud.invoke import engine, function_environment
@@ -31,7 +31,8 @@ def endpoints() -> dict[str, dict[str, str]]:
 
 
 def inventory() -> dict[str, Any]:
-    """Functions, event source mappings (with delivery counts), local endpoints and schedules (with next times)."""
+    """Functions, event source mappings (with delivery counts), local endpoints, schedules (with next times) and
+    whether IAM is enforced (with the counts of checks and denials)."""
     from datetime import UTC, datetime
 
     now = datetime.now(UTC)
@@ -71,6 +72,7 @@ def inventory() -> dict[str, Any]:
         **endpoints(),
         "schedules": schedules,
         "invocations": dict(engine().counts),
+        "iam": iam.status(),
     }
 
 

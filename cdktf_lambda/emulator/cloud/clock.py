@@ -4,7 +4,10 @@
 ``rate()`` counts from when it first saw the rule, or from a schedule's creation) and then sends each target its
 event: a Lambda function is invoked asynchronously through the same path as ``Invoke`` with ``InvocationType=Event``
 (:mod:`.asynchronous`: retries, destinations, dead-letter queue), an SQS queue or SNS topic gets the event as a
-message. :func:`fire` does the same at once, for ``cdktf-lambda local fire NAME``.
+message. :func:`fire` does the same at once, for ``cdktf-lambda local fire NAME``. With IAM enforced, a schedule
+invokes with its role (trusted by ``scheduler.amazonaws.com``, allowed ``lambda:InvokeFunction``; an event it may not
+deliver goes to its dead-letter queue, sent with the same role) and a rule only what the function's resource-based
+policy lets ``events.amazonaws.com`` invoke for it.
 
 What a target gets: for a rule, the ``Scheduled Event`` EventBridge sends (``detail-type``, ``source`` ``aws.events``,
 ``time``, ``resources`` = the rule's ARN), or the target's constant ``Input``, or the part of the event its
@@ -23,6 +26,7 @@ from typing import Any
 
 from cdktf_lambda.emulator.cloud.asynchronous import deliver, submit
 from cdktf_lambda.emulator.cloud.cron import next_fire
+from cdktf_lambda.emulator.cloud.iam.services import rule_may_invoke, schedule_may_invoke
 from cdktf_lambda.emulator.cloud.loops import Every
 from cdktf_lambda.logs import room_logger
 
@@ -133,18 +137,53 @@ def _send(scheduled: Scheduled, when: datetime) -> list[dict[str, Any]]:
         arn = str(target.get("Arn", ""))
         body = scheduled.event_for(target, when)
         record: dict[str, Any] = {"source": scheduled.arn, "target": arn}
+        role = str(target["RoleArn"]) if scheduled.kind == "schedule" and target.get("RoleArn") else None
         if ":lambda:" in arn:
             try:
                 fn = lambda_backends[arn.split(":")[4]][arn.split(":")[3]].get_function(arn)
             except Exception as exc:
                 record["error"] = f"no function {arn}: {exc}"
             else:
-                record["invocation"] = submit(fn, body.encode())
-                record["request_id"] = record["invocation"].request_id
+                denied = _may_not_invoke(scheduled, role, fn, arn)
+                if denied:
+                    record["error"] = denied
+                    _to_dead_letter_queue(scheduled, target, role, body, denied, when)
+                else:
+                    record["invocation"] = submit(fn, body.encode())
+                    record["request_id"] = record["invocation"].request_id
         else:
-            deliver(arn, body)
+            deliver(arn, body, role=role)
         sent.append(record)
     return sent
+
+
+def _may_not_invoke(scheduled: Scheduled, role: str | None, fn: Any, arn: str) -> str | None:
+    """Why the schedule may not invoke ``fn`` (IAM: a schedule's role, a rule's resource-based permission)."""
+    if scheduled.kind == "schedule":
+        return schedule_may_invoke(role, arn, scheduled.arn)
+    if rule_may_invoke(fn, arn, scheduled.arn):
+        return None
+    return f"no resource-based policy of {arn} allows events.amazonaws.com to invoke it for {scheduled.arn}"
+
+
+def _to_dead_letter_queue(
+    scheduled: Scheduled, target: dict[str, Any], role: str | None, body: str, error: str, when: datetime
+) -> None:
+    """A Scheduler schedule's event it could not deliver goes to its target's dead-letter queue, sent with its
+    role, with the error in the message attributes."""
+    queue = (target.get("DeadLetterConfig") or {}).get("Arn")
+    if scheduled.kind != "schedule" or not queue:
+        return
+    values = {
+        "ERROR_CODE": "AccessDeniedException",
+        "ERROR_MESSAGE": error[:1024],
+        "EXECUTION_ID": uuid.uuid4().hex[:16],
+        "SCHEDULE_ARN": scheduled.arn,
+        "SCHEDULED_TIME": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "TARGET_ARN": str(target.get("Arn", "")),
+    }
+    attributes = {name: {"DataType": "String", "StringValue": value} for name, value in values.items()}
+    deliver(str(queue), body, attributes=attributes, role=role)
 
 
 def fire(name: str) -> list[dict[str, Any]]:

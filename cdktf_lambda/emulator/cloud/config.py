@@ -50,6 +50,9 @@ class CloudConfig:
     cache
         Where the local cloud keeps deployed zips, unpacked code and runtime packages. Default:
         ``<cache>/local-cloud``.
+    iam
+        Functions act with their roles and every call they make is authorized (:mod:`.iam`). Default: True
+        (:data:`LOCAL_IAM=0 <cdktf_lambda.settings.LOCAL_IAM>` turns it off).
     """
 
     endpoint_url: str
@@ -60,6 +63,7 @@ class CloudConfig:
     enabled: bool = True
     runner: Prefer = "target"
     cache: Path = field(default_factory=lambda: cache_dir() / "local-cloud")
+    iam: bool = True
 
     @property
     def host(self) -> str:
@@ -85,6 +89,7 @@ class CloudConfig:
             concurrency=settings.LOCAL_CONCURRENCY.get(environ) or _default_concurrency(),
             enabled=settings.LOCAL_CLOUD.get(environ),
             runner="host" if settings.LOCAL_RUNNER.get(environ) == "host" else "target",
+            iam=settings.LOCAL_IAM.get(environ),
         )
 
 

@@ -1,14 +1,15 @@
 """The local cloud's own endpoints on the moto port, under ``/_local/`` (everything else goes to moto).
 
-==============================  =======================================================================
-``GET /_local/endpoints``        ``{"http_apis": {name: url}, "function_urls": {name: url}}``
-``GET /_local/inventory``        functions, event source mappings with counts, endpoints, schedules
-``POST /_local/fire?name=N``     fire the rules/schedules named ``N`` now (``&wait=S``: wait up to S
-                                 seconds for the invocations and report how they ended); 404 if none
-``POST /_local/prepare``         write every function's zips, rebuild dependency layers for the runner
-``POST /_local/warm?function=N``  start function ``N``'s runtime now, no event (``&qualifier=Q``); its
-                                 init error, if the handler does not import
-==============================  =======================================================================
+==================================  =======================================================================
+``GET /_local/endpoints``           ``{"http_apis": {name: url}, "function_urls": {name: url}}``
+``GET /_local/inventory``           functions, event source mappings with counts, endpoints, schedules
+``POST /_local/fire?name=N``        fire the rules/schedules named ``N`` now (``&wait=S``: wait up to S
+                                    seconds for the invocations and report how they ended); 404 if none
+``POST /_local/prepare``            write every function's zips, rebuild dependency layers for the runner
+``POST /_local/warm?function=N``    start function ``N``'s runtime now, no event (``&qualifier=Q``); its
+                                    init error, if the handler does not import
+``POST /_local/iam?enforce=1|0``    enforce IAM from now on, or stop (``{"enforced", "checks", "denied"}``)
+==================================  =======================================================================
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
+from cdktf_lambda.emulator.cloud import iam
 from cdktf_lambda.emulator.cloud.catalog import endpoints, inventory, prepare
 from cdktf_lambda.emulator.cloud.clock import fire
 from cdktf_lambda.emulator.cloud.code_updates import warm
@@ -67,6 +69,7 @@ def local_endpoint(method: str, path: str, query_string: str) -> tuple[int, Any]
         ("POST", "fire"): lambda: _fire(query),
         ("POST", "prepare"): lambda: (200, prepare()),
         ("POST", "warm"): lambda: _warm(query),
+        ("POST", "iam"): lambda: iam.enforce((query.get("enforce") or [""])[0]),
     }
     route = routes.get((method, path.removeprefix(PREFIX).strip("/")))
     if route is None:

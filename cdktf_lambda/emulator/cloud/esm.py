@@ -11,7 +11,9 @@ the SQS backend directly, as Lambda's pollers use the SQS API:
   :mod:`.sqs_events`); a function error fails the whole batch. Failed messages stay in flight and become visible
   again after the queue's visibility timeout; moto's ``ReceiveMessage`` moves a message to the dead-letter queue
   once it has been received ``maxReceiveCount`` times (the redrive policy);
-* a disabled or deleted mapping stops at once (checked before every receive).
+* a disabled or deleted mapping stops at once (checked before every receive);
+* with IAM enforced, a poller receives only while the function's role may receive, delete and read the attributes
+  of the queue (:func:`.iam.services.poll_problem`; the mapping's last processing result says why not).
 
 Not modelled: ``FilterCriteria`` (AWS deletes messages that do not match; here every message is delivered), the
 6 MB batch payload cap, ``LastProcessingResult`` in the API.
@@ -25,6 +27,7 @@ import time
 from collections import Counter
 from typing import Any
 
+from cdktf_lambda.emulator.cloud.iam.services import poll_problem
 from cdktf_lambda.emulator.cloud.invoke import Throttled, engine, invoke_function
 from cdktf_lambda.emulator.cloud.loops import Every
 from cdktf_lambda.emulator.cloud.sqs_events import batch_failures, sqs_record
@@ -92,7 +95,7 @@ class EsmConsumer:
         while self.active() and index < self.concurrency():
             try:
                 sqs, queue = self._queue()
-                if queue is None:
+                if queue is None or self._denied():
                     time.sleep(1)
                     continue
                 batch = self._gather(sqs, queue)
@@ -104,6 +107,21 @@ class EsmConsumer:
             except Exception as exc:
                 log.error("poller of %s: %r", self.esm.event_source_arn, exc)
                 time.sleep(1)
+
+    def _denied(self) -> bool:
+        """The function's role may not poll the queue (IAM, :func:`.iam.services.poll_problem`): nothing is received,
+        the mapping's last processing result says why (logged once), and polling resumes once it may."""
+        try:
+            problem = poll_problem(self.backend.get_function(self.esm.function_arn), self.esm.event_source_arn)
+        except Exception:
+            return False
+        if problem is None:
+            return False
+        result = f"PROBLEM: {problem}"
+        if getattr(self.esm, "local_last_processing_result", None) != result:
+            log.warning("poller of %s: %s", self.esm.event_source_arn, problem)
+        self.esm.local_last_processing_result = result
+        return True
 
     def _gather(self, sqs: Any, queue: Any) -> list[Any]:
         batch_size = int(self.esm.batch_size or RECEIVE_MAX)
@@ -184,9 +202,16 @@ class EsmSupervisor(Every):
             self.consumers.pop(key).stopped.set()
 
     def stats(self) -> list[dict[str, Any]]:
-        """Per mapping: its UUID, queue, function and counts of invocations, deleted and failed messages."""
+        """Per mapping: its UUID, queue, function, counts of invocations, deleted and failed messages, and the last
+        processing result (``OK``, ``PROBLEM: ...``)."""
         return [
-            {"uuid": c.esm.uuid, "queue": c.esm.event_source_arn, "function": c.esm.function_arn, **c.stats}
+            {
+                "uuid": c.esm.uuid,
+                "queue": c.esm.event_source_arn,
+                "function": c.esm.function_arn,
+                "last_processing_result": getattr(c.esm, "local_last_processing_result", None),
+                **c.stats,
+            }
             for c in list(self.consumers.values())
         ]
 

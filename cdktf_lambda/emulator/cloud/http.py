@@ -7,8 +7,11 @@ event and the answer follow :mod:`.apigw`, CORS preflights are answered from the
 stage's access log goes to its log group in moto. What API Gateway itself answers: 404 ``{"message":"Not Found"}``
 when no route (or stage) matches, 502 ``{"message":"Internal Server Error"}`` when the function fails or returns a
 malformed response, 500 when the integration cannot be called (not a Lambda proxy with payload 2.0, or throttled),
-503 after the integration's timeout. A function URL with ``AuthType`` ``AWS_IAM`` needs an ``Authorization`` header
-(not verified): 403 without.
+503 after the integration's timeout, 500 when API Gateway may not invoke the function (with IAM enforced: no
+``aws_lambda_permission`` for ``apigateway.amazonaws.com`` matching the request's source ARN, or the integration's
+role may not). A function URL answers 403 ``{"Message":"Forbidden"}`` when the request may not invoke it: ``AWS_IAM``
+needs a signed request (whose signer is allowed, with IAM enforced), ``NONE`` a resource-based permission letting
+anyone ``lambda:InvokeFunctionUrl`` (with IAM enforced).
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from cdktf_lambda.emulator.cloud.apigw import (
     map_response,
     standard_headers,
 )
+from cdktf_lambda.emulator.cloud.iam.services import api_may_invoke, url_may_invoke
 from cdktf_lambda.emulator.cloud.invoke import Invocation, Throttled, invoke_function
 from cdktf_lambda.emulator.cloud.routes import match_route
 from cdktf_lambda.emulator.cloud.types import HttpApiEvent
+from cdktf_lambda.iam.services import API_NO_PERMISSION, execute_api_arn
 from cdktf_lambda.logs import room_logger
 
 __all__ = ["INTERNAL_ERROR", "ApiApp", "Request", "UrlApp"]
@@ -180,6 +185,9 @@ class ApiApp:
             fn = _lambda(function_arn.split(":")[4], function_arn.split(":")[3]).get_function(function_arn)
         except Exception:
             return HttpResponse.of_json(500, INTERNAL_ERROR), matched.route_key, f"no function {function_arn}"
+        source_arn = execute_api_arn(self.region, self.account, api.api_id, stage.name, request.method, path)
+        if not api_may_invoke(fn, function_arn, source_arn, getattr(integration, "credentials_arn", None)):
+            return HttpResponse.of_json(500, INTERNAL_ERROR), matched.route_key, API_NO_PERMISSION
         event = request.event(
             route_key=matched.route_key,
             stage=stage.name,
@@ -271,7 +279,7 @@ class UrlApp:
             return standard_headers(HttpResponse.of_json(404, NOT_FOUND), request_id)
         config = fn.url_config.config
         headers = request.header_map()
-        if config.get("AuthType") == "AWS_IAM" and "authorization" not in headers:
+        if not url_may_invoke(fn, fn.function_arn, config.get("AuthType") or "NONE", headers.get("authorization")):
             return standard_headers(HttpResponse.of_json(403, {"Message": "Forbidden"}), request_id)
         preflight, cors = cors_headers(config.get("Cors"), request.method, headers)
         if preflight:

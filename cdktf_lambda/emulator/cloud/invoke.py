@@ -27,6 +27,7 @@ from typing import Any
 
 from cdktf_lambda.emulator.cloud.artifacts import Artifacts
 from cdktf_lambda.emulator.cloud.config import CloudConfig
+from cdktf_lambda.emulator.cloud.iam.services import environment_credentials, may_log
 from cdktf_lambda.logs import room_logger
 from cdktf_lambda.packaging.target import Target, local_target
 from cdktf_lambda.paths import cache_dir
@@ -135,9 +136,10 @@ def engine() -> Engine:
 
 
 def function_environment(fn: Any, endpoint_url: str) -> dict[str, str]:
-    """The function's variables, plus the moto endpoint and test credentials (they win: nothing reaches AWS)."""
+    """The function's variables, plus the moto endpoint and credentials (they win: nothing reaches AWS): a session
+    of the function's role when IAM is enforced (:mod:`.iam`), else the test credentials."""
     env = {str(key): str(value) for key, value in (fn.environment_vars or {}).items()}
-    env.update(TEST_CREDENTIALS)
+    env.update(environment_credentials(fn, TEST_CREDENTIALS))
     env["AWS_ENDPOINT_URL"] = endpoint_url
     return env
 
@@ -215,13 +217,16 @@ def iso_timestamp() -> str:
 
 
 def write_logs(fn: Any, text: str) -> None:
-    """``text`` as events of a new stream ``YYYY/MM/DD/[version]<id>`` of the function's log group in moto."""
+    """``text`` as events of a new stream ``YYYY/MM/DD/[version]<id>`` of the function's log group in moto (none
+    when the function's role may not write it, as on AWS)."""
     from moto.core.utils import unix_time_millis
     from moto.logs.models import logs_backends
 
     logs = logs_backends[fn.account_id][fn.region]
     group = _log_group(fn)
     stream = f"{datetime.now(UTC):%Y/%m/%d}/[{fn.version}]{uuid.uuid4().hex}"
+    if not may_log(fn, group, stream, group_exists=group in logs.groups):
+        return
     try:
         logs.ensure_log_group(group)
         logs.ensure_log_stream(group, stream)

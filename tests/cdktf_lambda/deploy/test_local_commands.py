@@ -55,9 +55,15 @@ def test_the_local_cloud_across_processes(tmp_path: Path) -> None:
         again = run(project, "up", "--no-deploy")
         assert again.stderr.startswith("cdktf-lambda: local cloud already running"), again.stderr
 
-        # Something deployed by hand: a function on a schedule and behind a function URL.
+        # Something deployed by hand: a function on a schedule and behind a function URL, with the role and the
+        # permissions AWS would need (IAM is enforced: its log needs logs: permissions, the URL and the rule a
+        # resource-based permission).
         lam = moto.aws_client("lambda", server.endpoint_url)
-        role = moto.aws_client("iam", server.endpoint_url).create_role(RoleName="r", AssumeRolePolicyDocument="{}")
+        iam = moto.aws_client("iam", server.endpoint_url)
+        trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "*"}]}
+        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(trust))
+        basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        iam.attach_role_policy(RoleName="r", PolicyArn=basic)
         arn = lam.create_function(
             FunctionName="demo-dev-echo",
             Runtime="python3.13",
@@ -66,8 +72,12 @@ def test_the_local_cloud_across_processes(tmp_path: Path) -> None:
             Code={"ZipFile": zip_bytes({"app.py": APP})},
         )["FunctionArn"]
         lam.create_function_url_config(FunctionName="demo-dev-echo", AuthType="NONE")
+        public = {"Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE"}
+        lam.add_permission(FunctionName="demo-dev-echo", StatementId="url", **public)
         events = moto.aws_client("events", server.endpoint_url)
-        events.put_rule(Name="demo-nightly", ScheduleExpression="cron(0 3 * * ? *)")
+        rule = events.put_rule(Name="demo-nightly", ScheduleExpression="cron(0 3 * * ? *)")["RuleArn"]
+        by_rule = {"Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com", "SourceArn": rule}
+        lam.add_permission(FunctionName="demo-dev-echo", StatementId="rule", **by_rule)
         events.put_targets(Rule="demo-nightly", Targets=[{"Id": "1", "Arn": arn, "Input": '{"job": "nightly"}'}])
 
         status = run(project, "status", "--json")
@@ -77,7 +87,10 @@ def test_the_local_cloud_across_processes(tmp_path: Path) -> None:
         assert info["function_urls"]["demo-dev-echo"].startswith("http://127.0.0.1:")
         assert info["outputs"] == {} and info["functions"] == ["demo-dev-echo"]
         assert [s["name"] for s in info["schedules"]] == ["demo-nightly"]
-        assert "demo-nightly  cron(0 3 * * ? *)  next " in run(project, "status").stdout
+        assert info["iam"]["enforced"] is True
+        text = run(project, "status").stdout
+        assert "demo-nightly  cron(0 3 * * ? *)  next " in text
+        assert "IAM: enforced, functions act with their roles" in text
 
         fired = run(project, "fire", "demo-nightly")
         assert fired.returncode == 0 and '"job": "nightly"' in fired.stdout, fired.stdout + fired.stderr

@@ -117,5 +117,9 @@ def test_event_source_mapping_keeps_the_alias_arn_it_was_given(clean_moto: ms.Mo
     sqs = ms.aws_client("sqs", clean_moto.endpoint_url)
     url = sqs.create_queue(QueueName="jobs")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    poll = {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]}
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{**poll, "Resource": queue_arn}]})
+    iam = ms.aws_client("iam", clean_moto.endpoint_url)
+    iam.put_role_policy(RoleName="f-role", PolicyName="q", PolicyDocument=policy)  # Lambda polls with the role
     uuid = lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=alias_arn)["UUID"]
     assert lam.get_event_source_mapping(UUID=uuid)["FunctionArn"] == alias_arn

@@ -3,6 +3,7 @@ published as a new version, and every function using it moves to that version (a
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -48,7 +49,10 @@ def test_a_lock_file_change_publishes_the_layer_and_moves_its_functions(offline_
     }
     with running_server(log_path=tmp_path / "moto.log") as server:
         client = aws_client("lambda", server.endpoint_url)
-        role = aws_client("iam", server.endpoint_url).create_role(RoleName="r", AssumeRolePolicyDocument="{}")
+        trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "*"}]}
+        role = aws_client("iam", server.endpoint_url).create_role(
+            RoleName="r", AssumeRolePolicyDocument=json.dumps(trust)
+        )
         layer = client.publish_layer_version(LayerName="deps-layer", Content={"ZipFile": before.path.read_bytes()})
         code = package_code(API.list_files(project), API, project, on_s3=False)
         client.create_function(

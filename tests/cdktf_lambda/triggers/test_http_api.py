@@ -44,10 +44,24 @@ def test_bad_access_log_retention_is_refused():
 def test_function_url_alternative():
     scope = stack()
     url = FunctionUrl(scope, "url", function=function(scope), authorization_type="NONE", cors=CORS)
-    resource = only(resources(synth_json(scope), "aws_lambda_function_url"))
+    synthesized = synth_json(scope)
+    resource = only(resources(synthesized, "aws_lambda_function_url"))
     assert resource["authorization_type"] == "NONE"
     assert resource["cors"]["allow_origins"] == ["https://app.example.com"]
     assert url.url.startswith("${TfToken")
+    # Public only with the resource-based permission AWS requires (without it: 403 Forbidden).
+    permission = only(resources(synthesized, "aws_lambda_permission"))
+    assert (permission["action"], permission["principal"], permission["function_url_auth_type"]) == (
+        "lambda:InvokeFunctionUrl",
+        "*",
+        "NONE",
+    )
+
+
+def test_an_aws_iam_function_url_grants_nothing_itself():
+    scope = stack()
+    assert FunctionUrl(scope, "url", function=function(scope)).permission is None
+    assert "aws_lambda_permission" not in synth_json(scope)["resource"]
 
 
 def test_function_url_auth_type_is_checked():

@@ -38,6 +38,9 @@ def api(cloud: Cloud) -> dict[str, Any]:
     gateway = cloud.client("apigatewayv2")
     cors = {"AllowOrigins": ["https://app.example"], "AllowMethods": ["GET", "POST"], "MaxAge": 60}
     api_id = gateway.create_api(Name="local-api", ProtocolType="HTTP", CorsConfiguration=cors)["ApiId"]
+    cloud.client("lambda").add_permission(
+        FunctionName="http-fn", StatementId="api", Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com"
+    )
     integration = gateway.create_integration(
         ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=_invoke_uri(arn), PayloadFormatVersion="2.0"
     )["IntegrationId"]
@@ -139,6 +142,8 @@ def test_function_urls(cloud: Cloud) -> None:
     lam = cloud.client("lambda")
     lam.create_function_url_config(FunctionName="url-fn", AuthType="NONE")
     lam.create_function_url_config(FunctionName="iam-url-fn", AuthType="AWS_IAM")
+    public = {"Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE"}
+    lam.add_permission(FunctionName="url-fn", StatementId="public", **public)
     urls = wait_for(
         lambda: len(cloud.local("endpoints")[1]["function_urls"]) == 2 and cloud.local("endpoints")[1], timeout=10
     )
@@ -152,4 +157,5 @@ def test_function_urls(cloud: Cloud) -> None:
     )
     assert event["requestContext"]["domainName"].endswith(".lambda-url.us-east-1.on.aws")
     assert request(urls["function_urls"]["iam-url-fn"])[0] == 403
-    assert request(urls["function_urls"]["iam-url-fn"], headers={"Authorization": "AWS4-HMAC-SHA256 x"})[0] == 201
+    signed = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=x"
+    assert request(urls["function_urls"]["iam-url-fn"], headers={"Authorization": signed})[0] == 201

@@ -19,6 +19,8 @@ def test_fire_sends_a_rule_target_the_scheduled_event(cloud: Cloud) -> None:
     events = cloud.client("events")
     rule_arn = events.put_rule(Name="nightly", ScheduleExpression="cron(15 0 * * ? *)")["RuleArn"]
     events.put_targets(Rule="nightly", Targets=[{"Id": "fn", "Arn": arn}])
+    by_rule = {"Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com", "SourceArn": rule_arn}
+    cloud.client("lambda").add_permission(FunctionName="nightly-fn", StatementId="nightly", **by_rule)
 
     status, answer = cloud.local("fire?name=nightly&wait=30", method="POST")
 
