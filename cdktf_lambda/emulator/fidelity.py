@@ -27,6 +27,10 @@ note in the server's log and as drift in the lifecycle tests, never as a server 
 * ``lambda-event-source-mapping-qualifier``: an event source mapping created for an alias ARN
   (``function:name:live``) reports, in moto, the ARN of the version the alias points at (``function:name:1``).
   AWS reports the function ARN as given, alias included, so the mapping keeps invoking the alias when it moves.
+* ``lambda-invoke-qualifier``: moto (5.2) reads ``Invoke``'s ``Qualifier`` query parameter as ``qualifier``, which
+  the SDKs never send, and then takes a ``qualifier`` key of the event itself: ``Invoke(Qualifier="1")`` ran
+  ``$LATEST``, and an event with a ``qualifier`` field addressed a version of that name. AWS takes the query
+  parameter only.
 * ``s3-atomic-conditional-writes`` (:mod:`.fidelity_s3`): a conditional ``PutObject`` (``If-None-Match: *``,
   ``If-Match``) has exactly one winner among racing writers, as Terraform's S3 state lock needs.
 """
@@ -286,6 +290,29 @@ def _lambda_event_source_mapping_qualifier() -> str:
     return "applied"
 
 
+def _lambda_invoke_qualifier() -> str:
+    from moto.awslambda.responses import LambdaResponse
+
+    original = getattr(LambdaResponse, "invoke", None)
+    if original is None or not hasattr(LambdaResponse, "_get_param"):
+        return "skipped: moto.awslambda.responses.LambdaResponse has no invoke or _get_param"
+
+    def invoke(self: Any) -> Any:
+        qualifier = self.querystring.get("Qualifier", [None])[0]
+        get_param = self._get_param
+
+        def _get_param(name: str, if_none: Any = None) -> Any:  # this request's only
+            if name == "qualifier":
+                return qualifier if qualifier is not None else if_none
+            return get_param(name, if_none)
+
+        self._get_param = _get_param
+        return original(self)
+
+    LambdaResponse.invoke = invoke
+    return "applied"
+
+
 #: Registered in :data:`cdktf_lambda.emulator.entry.PATCHES`.
 FIDELITY_PATCHES = {
     "sqs-compact-redrive-policy": _compact_sqs_redrive_policy,
@@ -294,6 +321,7 @@ FIDELITY_PATCHES = {
     "lambda-event-invoke-config": _lambda_event_invoke_config,
     "lambda-recursion-config": _lambda_recursion_config,
     "lambda-event-source-mapping-qualifier": _lambda_event_source_mapping_qualifier,
+    "lambda-invoke-qualifier": _lambda_invoke_qualifier,
     "s3-atomic-conditional-writes": s3_atomic_conditional_writes,
 }
 

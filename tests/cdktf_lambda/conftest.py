@@ -1,4 +1,4 @@
-"""Fixtures of the local run, local AWS emulator and Terraform tests (``cdktf_lambda.local``)."""
+"""Fixtures of the local run, the AWS emulator and the Terraform tests (runtime, emulator, deploy rooms)."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ MOTO_WORKAROUNDS = {
     "sqs-compact-redrive-policy": (
         "SQS GetQueueAttributes: moto re-serializes RedrivePolicy with spaces; AWS returns compact JSON. "
         "Unpatched, worker_queue re-plans a whitespace-only redrive_policy diff forever. "
-        "Patched in cdktf_lambda/emulator/entry.py."
+        "Patched in cdktf_lambda/emulator/fidelity.py."
     ),
     "lambda-dead-letter-config": (
         "Lambda DeadLetterConfig: moto 5.2 drops it on CreateFunction/UpdateFunctionConfiguration and never "
@@ -82,10 +82,10 @@ MOTO_NOT_EXERCISED = (
     "SnapStart takes no snapshot; memory size and CPU share are not enforced on the local runtime.",
     "Each SQS queue create costs ~25 s: the aws provider waits for attribute propagation (six reads 5 s apart, "
     "client-side), most of apply's wall time.",
-    "IAM policies are not enforced by moto: the least-privilege roles are checked in the synthesized JSON "
-    "(tests/stacks), not at run time.",
+    "IAM policies are enforced by the local cloud, not by moto (tests/cloud/test_cloud_iam_statements.py runs the "
+    "app's roles statement by statement); this lifecycle deploys with the local cloud's administrator keys.",
 )
-#: What the local cloud (cdktf_lambda/local/cloud) adds to moto; exercised by tests/cloud.
+#: What the local cloud (cdktf_lambda/emulator/cloud) adds to moto; exercised by tests/cloud.
 LOCAL_CLOUD = (
     "Lambda Invoke runs the deployed zips and layers through the local runtime (no Docker).",
     "SQS event source mappings deliver; HTTP APIs and function URLs answer on 127.0.0.1; schedules fire.",

@@ -51,9 +51,8 @@ class Function:
 
     def invoke(self, qualifier: str | None = None) -> tuple[Any, str]:
         """The answer, and the log tail (its REPORT line has ``Init Duration`` after a cold start)."""
-        # name:qualifier (moto 5.2's Invoke reads its Qualifier query parameter as "qualifier": never found)
-        name = f"{self.name}:{qualifier}" if qualifier else self.name
-        answer = self.lam.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+        qualified = {"Qualifier": qualifier} if qualifier else {}
+        answer = self.lam.invoke(FunctionName=self.name, Payload=b"{}", LogType="Tail", **qualified)
         return json.loads(answer["Payload"].read()), base64.b64decode(answer["LogResult"]).decode()
 
     def runtimes(self) -> int:
@@ -117,6 +116,20 @@ def test_warm_reports_an_import_error_and_so_does_the_first_invocation(cloud):
 def test_warm_of_an_unknown_function_is_a_404(cloud):
     assert cloud.local("warm?function=never-created", method="POST")[0] == 404
     assert cloud.local("warm", method="POST") == (400, {"error": "function= is required (a function name or ARN)"})
+
+
+def test_invoke_runs_the_version_its_qualifier_names_and_ignores_a_qualifier_key_of_the_event(cloud):
+    """moto 5.2 read ``Qualifier`` from the event instead of the query (fidelity patch ``lambda-invoke-qualifier``)."""
+    function = Function(cloud)
+    function.lam.publish_version(FunctionName=function.name)
+    function.update(2)
+    function.lam.create_alias(FunctionName=function.name, Name="live", FunctionVersion="1")
+    assert function.invoke("1")[0] == {"version": 1}
+    assert function.invoke("live")[0] == {"version": 1}
+    assert function.invoke()[0] == {"version": 2}
+    answer = function.lam.invoke(FunctionName=function.name, Payload=json.dumps({"qualifier": "1"}).encode())
+    assert (answer["StatusCode"], json.loads(answer["Payload"].read())) == (200, {"version": 2})
+    assert answer["ExecutedVersion"] == "$LATEST"
 
 
 def test_prepare_extracts_a_functions_layers_ahead_of_its_first_event(cloud):
