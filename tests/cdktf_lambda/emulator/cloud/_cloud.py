@@ -8,6 +8,7 @@ import json
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,32 @@ class Cloud:
             **kwargs,
         )
         return created["FunctionArn"]
+
+    def http_api(self, name: str, function_arn: str, routes: Sequence[str], **api: Any) -> str:
+        """Create HTTP API ``name`` whose ``routes`` go to the function (payload 2.0); its id. No stage: the
+        caller's."""
+        gateway = self.client("apigatewayv2")
+        api_id: str = gateway.create_api(Name=name, ProtocolType="HTTP", **api)["ApiId"]
+        uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+        integration = gateway.create_integration(
+            ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=uri, PayloadFormatVersion="2.0"
+        )["IntegrationId"]
+        for key in routes:
+            gateway.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{integration}")
+        return api_id
+
+    def permit(self, name: str, principal: str, **condition: str) -> None:
+        """The resource-based permission without which, IAM enforced, ``principal`` may not invoke function ``name``:
+        ``apigateway.amazonaws.com``, ``events.amazonaws.com``, or ``*`` for a function URL without auth."""
+        public = principal == "*"
+        self.client("lambda").add_permission(
+            FunctionName=name,
+            StatementId="public-url" if public else principal.split(".")[0],
+            Action="lambda:InvokeFunctionUrl" if public else "lambda:InvokeFunction",
+            Principal=principal,
+            **({"FunctionUrlAuthType": "NONE"} if public else {}),
+            **condition,
+        )
 
     def queue(self, name: str, **attributes: str) -> tuple[str, str]:
         """Create queue ``name``; its URL and ARN."""

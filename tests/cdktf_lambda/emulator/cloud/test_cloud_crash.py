@@ -82,14 +82,11 @@ def test_a_runtime_that_hangs_past_its_timeout_is_not_reused(cloud: Cloud) -> No
 def test_http_api_and_function_url_answer_502_for_a_killed_runtime_and_then_normally(cloud: Cloud) -> None:
     arn = cloud.function("perish-http-fn", "perish", Timeout=30)
     gateway = cloud.client("apigatewayv2")
-    api_id = gateway.create_api(Name="perish-api", ProtocolType="HTTP")["ApiId"]
-    uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
-    integration = gateway.create_integration(
-        ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=uri, PayloadFormatVersion="2.0"
-    )["IntegrationId"]
-    gateway.create_route(ApiId=api_id, RouteKey="$default", Target=f"integrations/{integration}")
+    api_id = cloud.http_api("perish-api", arn, ["$default"])
     gateway.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
     cloud.client("lambda").create_function_url_config(FunctionName="perish-http-fn", AuthType="NONE")
+    cloud.permit("perish-http-fn", "apigateway.amazonaws.com")  # IAM is enforced: both need a permission
+    cloud.permit("perish-http-fn", "*")
     endpoints = wait_for(
         lambda: (
             (found := cloud.local("endpoints")[1])["http_apis"].get("perish-api")
@@ -167,6 +164,7 @@ def test_a_schedule_whose_target_is_killed_retries_it_and_gives_up(cloud: Cloud)
     events = cloud.client("events")
     events.put_rule(Name="perish-nightly", ScheduleExpression="cron(0 3 * * ? *)")
     events.put_targets(Rule="perish-nightly", Targets=[{"Id": "fn", "Arn": arn, "Input": '{"die": true}'}])
+    cloud.permit("perish-cron", "events.amazonaws.com")
 
     status, answer = cloud.local("fire?name=perish-nightly&wait=30", method="POST")
 

@@ -27,25 +27,17 @@ def request(url: str, *, method: str = "GET", body: bytes | None = None, headers
         return exc.code, exc.headers, exc.read()
 
 
-def _invoke_uri(arn: str) -> str:
-    return f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
-
-
 @pytest.fixture(scope="module")
 def api(cloud: Cloud) -> dict[str, Any]:
     """An HTTP API with two routes to ``http``, a CORS configuration and a ``$default`` stage; its local URL."""
     arn = cloud.function("http-fn", "http")
     gateway = cloud.client("apigatewayv2")
     cors = {"AllowOrigins": ["https://app.example"], "AllowMethods": ["GET", "POST"], "MaxAge": 60}
-    api_id = gateway.create_api(Name="local-api", ProtocolType="HTTP", CorsConfiguration=cors)["ApiId"]
+    routes = ("GET /items/{id}", "POST /upload", "ANY /fail/{proxy+}")
+    api_id = cloud.http_api("local-api", arn, routes, CorsConfiguration=cors)
     cloud.client("lambda").add_permission(
         FunctionName="http-fn", StatementId="api", Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com"
     )
-    integration = gateway.create_integration(
-        ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=_invoke_uri(arn), PayloadFormatVersion="2.0"
-    )["IntegrationId"]
-    for key in ("GET /items/{id}", "POST /upload", "ANY /fail/{proxy+}"):
-        gateway.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{integration}")
     logs = cloud.client("logs")
     logs.create_log_group(logGroupName="/aws/apigateway/local-api")
     group_arn = logs.describe_log_groups(logGroupNamePrefix="/aws/apigateway/local-api")["logGroups"][0]["arn"]

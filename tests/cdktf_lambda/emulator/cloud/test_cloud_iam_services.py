@@ -71,12 +71,7 @@ ACCESS_LOG = '{"status":"$context.status","error":"$context.integrationErrorMess
 def test_an_http_api_invokes_only_what_a_permission_for_its_source_arn_allows(cloud: Cloud) -> None:
     arn = function(cloud, "iam-api-fn", role(cloud, "iam-api-role"), "echo")
     gateway, logs = cloud.client("apigatewayv2"), cloud.client("logs")
-    api_id = gateway.create_api(Name="iam-api", ProtocolType="HTTP")["ApiId"]
-    uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
-    integration = gateway.create_integration(
-        ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=uri, PayloadFormatVersion="2.0"
-    )["IntegrationId"]
-    gateway.create_route(ApiId=api_id, RouteKey="GET /hello", Target=f"integrations/{integration}")
+    api_id = cloud.http_api("iam-api", arn, ["GET /hello"])
     logs.create_log_group(logGroupName="/iam-api")
     group_arn = logs.describe_log_groups(logGroupNamePrefix="/iam-api")["logGroups"][0]["arn"]
     settings = {"DestinationArn": group_arn, "Format": ACCESS_LOG}
