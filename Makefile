@@ -50,7 +50,7 @@ endif
 # Lambda runtimes provisioned for the tests and the bench (CPython of the target version, see README).
 RUNTIMES ?= python3.13
 
-.PHONY: help setup setup-cdktn runtimes synth test relock-check bench invoke serve deploy-local destroy-local lint fmt clean
+.PHONY: help setup setup-cdktn runtimes browser synth test docs relock-check bench invoke serve deploy-local destroy-local lint fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -134,6 +134,14 @@ runtimes: $(VENV)/.synced ## provision the Lambda runtimes (RUNTIMES=python3.13)
 	@echo "== provisioning the Lambda runtimes: $(RUNTIMES)"
 	$(VENV)/bin/cdktf-lambda runtime install $(RUNTIMES)
 
+# Headless Chromium (Debian's package) for the tests that open the built documentation site in a browser (tests/docs/):
+# installed as root when missing, as debootstrap is above; without root the tests fail, saying how to install it.
+browser:
+	@if [ "$$(id -u)" = 0 ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  echo "== installing chromium (apt-get) for the documentation site's browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (FLAVOR=cdktn: with CDK Terrain)
 	NODE_OPTIONS="$(CLI_NODE_OPTIONS)" $(CLI) synth
 
@@ -145,10 +153,16 @@ synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (
 PYTEST_WORKERS ?= 4
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
-test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
+test: setup runtimes browser $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
 	$(PY) -m pytest $(PYTEST_PARALLEL)
 	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn: the tests marked flavor)"
 	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "flavor and not terraform"
+
+# Strict: a warning (a reference that points nowhere, a docstring that does not render) fails the build; all of them
+# are listed (--keep-going). Sphinx, furo and myst-parser come from Pipfile.lock's dev packages (docs/conf.py: why).
+docs: $(VENV)/.synced ## build the documentation site into docs/_build/html (guides + API reference from the docstrings)
+	$(PY) -m sphinx -W --keep-going -n -b html docs docs/_build/html
+	@echo "== the site: file://$(CURDIR)/docs/_build/html/index.html"
 
 # Not part of `make test`: it needs the package registry, and its time is the registry's.
 relock-check: setup ## lock the fixture projects again with uv, poetry, pipenv and pip-compile; compare with the committed locks
