@@ -45,6 +45,7 @@ napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
 python_use_unqualified_type_names = True
+add_module_names = False  # `LambdaPythonFunction(...)`, not its module path: each page says its room
 
 # Strict: every cross-reference must resolve (make docs runs with -W -n).
 nitpicky = True

@@ -1,5 +1,6 @@
-"""One fact in one place: each public construct's keywords, their documentation and their defaults agree, and the
-README's option tables name only keywords that exist (the API reference is generated from the same docstrings)."""
+"""One fact in one place: each public construct's keywords, their documentation and their defaults agree, each says
+which errors it raises, and the migration page's tables name only keywords that exist (the API reference is
+generated from the same docstrings: docs/reference/)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 import cdktf_lambda
+from cdktf_lambda import errors
 from cdktf_lambda.function.options import FunctionOptions
 from tests.conftest import PROJECT_ROOT
 
@@ -96,17 +98,37 @@ def test_every_production_option_is_a_keyword_of_the_function_and_has_its_defaul
         assert signature[field.name].default == field.default, field.name
 
 
-def test_the_readme_option_tables_name_only_keywords_that_exist():
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+#: Public classes with keywords that check none of them (nothing of theirs can be refused at synth).
+RAISE_NOTHING = {"ExecutionRole", "LambdaFastapiServer"}  # a role name is AWS's to refuse; FastAPI = its base's
+
+
+@pytest.mark.parametrize("name", sorted(set(DOCUMENTED) - RAISE_NOTHING))
+def test_every_public_construct_documents_the_errors_it_raises(name):
+    doc = inspect.cleandoc(getattr(cdktf_lambda, name).__doc__ or "")
+    assert "\nRaises\n------\n" in doc, f"{name}: no Raises section"
+    section = re.split(r"\n\n[A-Z][a-z ]+\n-+\n", doc.split("\nRaises\n------\n", 1)[1], maxsplit=1)[0]
+    raised = [
+        part.strip() for line in section.splitlines() if line and not line[0].isspace() for part in line.split(",")
+    ]
+    assert raised, name
+    assert [error for error in raised if not isinstance(getattr(errors, error, None), type)] == [], raised
+
+
+def test_the_migration_tables_name_only_keywords_that_exist():
+    page = (PROJECT_ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
     tables = {
-        "### Production options of a function": cdktf_lambda.LambdaPythonFunction,
         "*lambda_fastapi_server* →": cdktf_lambda.LambdaFastapiServer,
         "*runtime_code_modules* →": cdktf_lambda.RuntimeCodeModules,
-        "*Schedule* →": cdktf_lambda.Schedule,
     }
     for heading, cls in tables.items():
-        section = readme.split(heading, 1)[1]
+        section = page.split(heading, 1)[1]
         table = "\n".join(line for line in section.split("\n\n| ", 1)[1].split("\n\n", 1)[0].splitlines())
         named = set(re.findall(r"`([a-z_0-9]+)=", table))
         assert named, heading
         assert sorted(named - set(keywords(cls))) == [], heading
+    # terraform-aws-modules/lambda's variables next to ours: every `Class(keyword=)` is a keyword of that class
+    modules = page.split("## From terraform-aws-modules/lambda", 1)[1]
+    named_in = re.findall(r"`([A-Z][A-Za-z]+)\(([a-z_0-9]+)=\)`", modules)
+    assert len(named_in) > 30
+    unknown = [f"{cls}({keyword}=)" for cls, keyword in named_in if keyword not in keywords(getattr(cdktf_lambda, cls))]
+    assert unknown == []
