@@ -6,6 +6,7 @@
 * ``cdktf-settings``: the table of every ``CDKTF_LAMBDA_*`` variable, from :data:`cdktf_lambda.settings.SETTINGS`.
 * ``cdktf-cli``: every command of ``cdktf-lambda``, with its ``--help``, from the CLI's own argparse parser.
 * ``cdktf-fixtures``: the pytest plugin's fixtures, with their scope and docstring.
+* Constructors without a docstring of their own show no inherited one (:func:`drop_inherited_docstring`).
 * A ``missing-reference`` handler. The docstrings name objects as they are imported where the docstring lives
   (``:class:`PackageInfo``` in a module that imports it) and name internal modules (``:mod:`cdktf_lambda.runtime```)
   that the site does not document. A reference the Python domain cannot resolve is looked up in the code: a name of
@@ -76,6 +77,7 @@ class ExportsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         package = self.options.get("package", "cdktf_lambda")
+        self.env.note_dependency(inspect.getfile(importlib.import_module(package)))  # rebuilt when the list changes
         rooms = set(self.arguments)
         lines: list[str] = []
         for name, module in exports(package).items():
@@ -98,6 +100,7 @@ class SettingsDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from cdktf_lambda import settings
 
+        self.env.note_dependency(inspect.getfile(settings))
         rows = [line.strip("|").split(" | ") for line in settings.markdown_table().splitlines()[2:]]
         lines = [".. list-table::", "   :header-rows: 1", "   :widths: 30 45 25", ""]
         for cells in [["variable", "what", "default"], *rows]:
@@ -114,16 +117,17 @@ def _commands(parser: argparse.ArgumentParser, prefix: str) -> Iterator[tuple[st
 
 
 class CliDirective(SphinxDirective):
-    """``.. cdktf-cli::``: a section per command of ``cdktf-lambda``, with its ``--help`` (80 columns)."""
+    """``.. cdktf-cli::``: a section per command of ``cdktf-lambda``, with its ``--help`` (100 columns)."""
 
     def run(self) -> list[nodes.Node]:
         import os
 
-        from cdktf_lambda.cli.main import _parser
-
+        main = importlib.import_module("cdktf_lambda.cli.main")
+        for module in (main, importlib.import_module("cdktf_lambda.cli.sync")):
+            self.env.note_dependency(inspect.getfile(module))
         os.environ["COLUMNS"] = "100"
         result: list[nodes.Node] = []
-        for name, parser in _commands(_parser(), "cdktf-lambda"):
+        for name, parser in _commands(main._parser(), "cdktf-lambda"):
             section = nodes.section(ids=[nodes.make_id(f"cli {name}")], names=[nodes.fully_normalize_name(name)])
             section += nodes.title(name, "", nodes.literal(name, name))
             help_text = parser.format_help().replace(parser.prog, name, 1)
@@ -138,16 +142,19 @@ class FixturesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from cdktf_lambda.testing import plugin
 
+        self.env.note_dependency(inspect.getfile(plugin))
         lines: list[str] = []
         for name, value in vars(plugin).items():
             wrapped = getattr(value, "_fixture_function", None)
             marker = getattr(value, "_fixture_function_marker", None)
             if wrapped is None or marker is None:
                 continue
-            signature = str(inspect.signature(wrapped)).split(" -> ")
-            returns = signature[1] if len(signature) > 1 else ""
-            lines += [f".. py:function:: {name}{signature[0]}", "   :module: cdktf_lambda.testing.plugin", ""]
-            lines += [f"   Fixture, scope ``{marker.scope}``; gives ``{returns}``.", ""]
+            # The parameters are the fixtures it uses (by name); what a test receives is the return annotation.
+            signature = inspect.signature(wrapped)
+            uses = ", ".join(signature.parameters)
+            returns = str(signature.return_annotation).strip("'")
+            lines += [f".. py:function:: {name}({uses})", "   :module: cdktf_lambda.testing.plugin", ""]
+            lines += [f"   Fixture, scope ``{marker.scope}``; a test that names it receives ``{returns}``.", ""]
             lines += ["   " + line if line else "" for line in inspect.cleandoc(wrapped.__doc__ or "").splitlines()]
             lines += [""]
         return self.parse_text_to_nodes("\n".join(lines))
@@ -242,10 +249,19 @@ def missing_reference(app: Sphinx, env: BuildEnvironment, node: Any, contnode: n
     return None
 
 
+def drop_inherited_docstring(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
+    """A constructor of ours without a docstring shows its signature only, not the CDK's ``Construct.__init__``
+    docstring autodoc would inherit ("Creates a new construct node", with jsii's parameter names): the class
+    docstring documents the keywords."""
+    if what == "method" and name.startswith("cdktf_lambda.") and inspect.isfunction(obj) and obj.__doc__ is None:
+        lines.clear()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("cdktf-exports", ExportsDirective)
     app.add_directive("cdktf-settings", SettingsDirective)
     app.add_directive("cdktf-cli", CliDirective)
     app.add_directive("cdktf-fixtures", FixturesDirective)
     app.connect("missing-reference", missing_reference)
+    app.connect("autodoc-process-docstring", drop_inherited_docstring)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
