@@ -4,6 +4,7 @@ generated from the same docstrings: docs/reference/)."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 from typing import Any
@@ -132,3 +133,43 @@ def test_the_migration_tables_name_only_keywords_that_exist():
     assert len(named_in) > 30
     unknown = [f"{cls}({keyword}=)" for cls, keyword in named_in if keyword not in keywords(getattr(cdktf_lambda, cls))]
     assert unknown == []
+
+
+def _literal_default(cell: str) -> tuple[bool, Any]:
+    """``(True, value)`` for a cell that is one backticked Python literal (an aside in brackets may follow)."""
+    literal = re.fullmatch(r"`([^`]+)`(?: \(.*\))?", cell)
+    try:
+        return (True, ast.literal_eval(literal.group(1))) if literal else (False, None)
+    except (ValueError, SyntaxError):
+        return False, None
+
+
+def test_the_migration_tables_give_the_defaults_the_code_has():
+    """A row naming one keyword and a literal default (`128`, `"python3.13"`, `False`) agrees with the signature."""
+    page = (PROJECT_ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
+    seed_tables = {"*lambda_fastapi_server* →": "LambdaFastapiServer", "*runtime_code_modules* →": "RuntimeCodeModules"}
+    checked = 0
+    for heading, table in [(None, page.split("## From terraform-aws-modules/lambda", 1)[1])] + [
+        (cls, page.split(heading, 1)[1].split("\n\n| ", 1)[1].split("\n\n", 1)[0])
+        for heading, cls in seed_tables.items()
+    ]:
+        for row in re.findall(r"^\| .+ \|$", table, re.M):
+            cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+            if len(cells) != 3:
+                continue
+            if heading is None:
+                ours = re.findall(r"`([A-Z][A-Za-z]+)\(([a-z_0-9]+)=\)`", cells[1])
+            else:
+                ours = [(heading, name) for name in re.findall(r"`([a-z_0-9]+)=`", cells[1])]
+            is_literal, shown = _literal_default(cells[2])
+            if len(ours) != 1 or not is_literal:
+                continue
+            cls, keyword = ours[0]
+            default = keywords(getattr(cdktf_lambda, cls))[keyword].default
+            if (
+                default is None
+            ):  # a default a subclass changes through a class attribute (LambdaFastapiServer's handler)
+                default = getattr(getattr(cdktf_lambda, cls), f"default_{keyword}", None)
+            assert default == shown or (default is None and shown in ({}, [], ())), row  # None: an empty collection
+            checked += 1
+    assert checked >= 15
