@@ -124,12 +124,15 @@ setup: $(VENV)/.synced node_modules/.installed .terraform.d/cli.tfrc $(FLAVOR_SE
 
 setup-cdktn: $(CDKTN_SETUP) ## install the CDK Terrain packages and CLI as well (make test needs them; = FLAVOR=cdktn's part of setup)
 
+# apt-get one at a time: `make -j` runs `runtimes` and `browser` side by side, and apt holds its locks without waiting.
+APT_GET := flock /tmp/.cdktf-lambda-apt.lock apt-get
+
 # CPython of each runtime in $(RUNTIMES), provisioned once into the per-user runtime cache (~/.cache/cdktf-lambda):
 # as root with debootstrap (installed here when missing), otherwise by rootless extraction. Prints the time taken.
 runtimes: $(VENV)/.synced ## provision the Lambda runtimes (RUNTIMES=python3.13): Debian root filesystem + runtime client
 	@if [ "$$(id -u)" = 0 ] && ! command -v debootstrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
 	  echo "== installing debootstrap (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; \
+	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq debootstrap >/dev/null; \
 	fi
 	@echo "== provisioning the Lambda runtimes: $(RUNTIMES)"
 	$(VENV)/bin/cdktf-lambda runtime install $(RUNTIMES)
@@ -139,7 +142,7 @@ runtimes: $(VENV)/.synced ## provision the Lambda runtimes (RUNTIMES=python3.13)
 browser:
 	@if [ "$$(id -u)" = 0 ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
 	  echo "== installing chromium (apt-get) for the documentation site's browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null; \
 	fi
 
 synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (FLAVOR=cdktn: with CDK Terrain)
