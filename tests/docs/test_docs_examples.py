@@ -66,3 +66,18 @@ def test_the_iam_statement_table_lists_every_case_the_test_proves():
         assert name, policy
         rows.add((role, name.group(1), int(index.group(1)) if index else 0))
     assert rows == set(CASES)
+
+
+#: Paths the pages name that exist only once something has run (the bench's output, its generated project).
+GENERATED = ("bench/results/", "lambda_src/fn_")
+
+
+def test_every_repository_path_a_page_names_exists():
+    """A file moved or renamed is a stale fact on a page: `tests/test_cdk_imports.py` was one."""
+    named = set()
+    for page in [*PAGES, PROJECT_ROOT / "README.md"]:
+        text = page.read_text(encoding="utf-8")
+        named |= set(re.findall(r"`((?:cdktf_lambda|tests|bench|devtools|stacks|lambda_src|docs)/[\w./-]+)`", text))
+    assert len(named) > 40
+    missing = [path for path in named if not path.startswith(GENERATED) and not (PROJECT_ROOT / path).exists()]
+    assert sorted(missing) == []
