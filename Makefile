@@ -50,7 +50,7 @@ endif
 # Lambda runtimes provisioned for the tests and the bench (CPython of the target version, see README).
 RUNTIMES ?= python3.13
 
-.PHONY: help setup setup-cdktn runtimes synth test relock-check bench invoke serve deploy-local destroy-local lint fmt clean
+.PHONY: help setup setup-cdktn runtimes browser synth test docs relock-check bench invoke serve deploy-local destroy-local lint fmt clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -124,15 +124,26 @@ setup: $(VENV)/.synced node_modules/.installed .terraform.d/cli.tfrc $(FLAVOR_SE
 
 setup-cdktn: $(CDKTN_SETUP) ## install the CDK Terrain packages and CLI as well (make test needs them; = FLAVOR=cdktn's part of setup)
 
+# apt-get one at a time: `make -j` runs `runtimes` and `browser` side by side, and apt holds its locks without waiting.
+APT_GET := flock /tmp/.cdktf-lambda-apt.lock apt-get
+
 # CPython of each runtime in $(RUNTIMES), provisioned once into the per-user runtime cache (~/.cache/cdktf-lambda):
 # as root with debootstrap (installed here when missing), otherwise by rootless extraction. Prints the time taken.
 runtimes: $(VENV)/.synced ## provision the Lambda runtimes (RUNTIMES=python3.13): Debian root filesystem + runtime client
 	@if [ "$$(id -u)" = 0 ] && ! command -v debootstrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
 	  echo "== installing debootstrap (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; \
+	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq debootstrap >/dev/null; \
 	fi
 	@echo "== provisioning the Lambda runtimes: $(RUNTIMES)"
 	$(VENV)/bin/cdktf-lambda runtime install $(RUNTIMES)
+
+# Headless Chromium (Debian's package) for the tests that open the built documentation site in a browser (tests/docs/):
+# installed as root when missing, as debootstrap is above; without root the tests fail, saying how to install it.
+browser:
+	@if [ "$$(id -u)" = 0 ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  echo "== installing chromium (apt-get) for the documentation site's browser tests"; \
+	  $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null; \
+	fi
 
 synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (FLAVOR=cdktn: with CDK Terrain)
 	NODE_OPTIONS="$(CLI_NODE_OPTIONS)" $(CLI) synth
@@ -145,10 +156,16 @@ synth: setup ## synthesize every stack to cdktf.out/stacks/<stack>/cdk.tf.json (
 PYTEST_WORKERS ?= 4
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
-test: setup runtimes $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
+test: setup runtimes browser $(CDKTN_SETUP) ## run the whole test suite, then the synth tests again under the cdktn flavor
 	$(PY) -m pytest $(PYTEST_PARALLEL)
 	@echo "== synth tests under the CDK Terrain flavor (CDKTF_LAMBDA_FLAVOR=cdktn: the tests marked flavor)"
 	CDKTF_LAMBDA_FLAVOR=cdktn $(PY) -m pytest -q $(PYTEST_PARALLEL) -m "flavor and not terraform"
+
+# Strict: a warning (a reference that points nowhere, a docstring that does not render) fails the build; all of them
+# are listed (--keep-going). Sphinx, furo and myst-parser come from Pipfile.lock's dev packages (docs/conf.py: why).
+docs: $(VENV)/.synced ## build the documentation site into docs/_build/html (guides + API reference from the docstrings)
+	$(PY) -m sphinx -W --keep-going -n -b html docs docs/_build/html
+	@echo "== the site: file://$(CURDIR)/docs/_build/html/index.html"
 
 # Not part of `make test`: it needs the package registry, and its time is the registry's.
 relock-check: setup ## lock the fixture projects again with uv, poetry, pipenv and pip-compile; compare with the committed locks

@@ -1,4 +1,4 @@
-"""The README's worked example ("Testing your stack") run with pytest as a user runs it: how long its test session
+"""The documentation's worked example (docs/testing.md) run with pytest as a user runs it: how long its test session
 takes, and what share of it is the local cloud's deploy.
 
 The example's files are written into a new project (:mod:`devtools.example`) and ``python -m pytest`` runs there, in
@@ -57,7 +57,7 @@ def bench_testing(work: Path, reps: int) -> dict[str, Any]:
     project = write_example(work / "example")
     runs = []
     for index in range(-1, reps):  # round -1: the package cache and the page cache, not counted
-        progress(f"testing: the README example's test session {index + 1}/{reps}" if index >= 0 else "testing: warm-up")
+        progress(f"testing: the worked example's test session {index + 1}/{reps}" if index >= 0 else "testing: warm-up")
         measured = _session(project, work / f"report-{index}.json")
         if index >= 0:
             runs.append(measured)
@@ -86,7 +86,7 @@ def table(result: dict[str, Any], args: argparse.Namespace) -> Table:
         ["deploy / session", fmt_stat(result["share"], 100, 0) + " %"],
     ]
     return Table(
-        title="The README example's test session (3 tests: synth, invoke on python3.13, local cloud)",
+        title="The worked example's test session (3 tests: synth, invoke on python3.13, local cloud)",
         header=["", "median (s)"],
         rows=rows,
         notes=[f"{result['session_s']['n']} sessions after one warm-up, each a fresh pytest process"],

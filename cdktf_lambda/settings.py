@@ -6,7 +6,7 @@ value that is not allowed raises :class:`~cdktf_lambda.errors.InvalidParameterEr
 allowed. Two variables are read by the node loaders of :mod:`cdktf_lambda._fast_import` (``reader="node"``): they are
 listed here so that this module stays the one list.
 
-:func:`markdown_table` is the table of them all, in Markdown (``python -m devtools.settings_table`` prints it).
+:func:`markdown_table` is the table of them all, in Markdown (the documentation site's settings page shows it).
 
 Examples
 --------
@@ -44,7 +44,7 @@ class Setting(Generic[T]):
     description: str
     parse: Callable[[str], T]
     reader: Literal["python", "node"] = "python"
-    #: How the default reads in the README, when it is not a literal value.
+    #: How the default reads in the documentation, when it is not a literal value.
     default_text: str | None = None
 
     def get(self, environ: Mapping[str, str] | None = None) -> T:
@@ -230,7 +230,7 @@ def _default_text(setting: Setting[object]) -> str:
 
 
 def markdown_table() -> str:
-    """The README's table of variables, from :data:`SETTINGS`."""
+    """The table of every variable (the documentation site's settings page), from :data:`SETTINGS`."""
     rows = ["| variable | what | default |", "| --- | --- | --- |"]
     rows += [f"| `{s.name}` | {s.description} | {_default_text(s)} |" for s in SETTINGS.values()]
     return "\n".join(rows) + "\n"

@@ -59,11 +59,11 @@ ARCHITECTURES: tuple[Architecture, ...] = get_args(Architecture)
 TracingMode = Literal["Active", "PassThrough"]
 TRACING_MODES: tuple[TracingMode, ...] = get_args(TracingMode)
 
-#: How a source directory becomes a zip: by Terraform's ``archive_file`` data source, or by Python during synth.
+#: How a source directory becomes a zip, by Terraform's ``archive_file`` data source, or by Python during synth.
 PackagingMode = Literal["archive_file", "synth"]
 PACKAGING_MODES: tuple[PackagingMode, ...] = get_args(PackagingMode)
 
-#: What a package is deployed as: a function's code, or a layer (under ``python/``).
+#: What a package is deployed as, a function's code, or a layer (under ``python/``).
 PackageKind = Literal["function", "layer"]
 PACKAGE_KINDS: tuple[PackageKind, ...] = get_args(PackageKind)
 
@@ -83,7 +83,7 @@ SYSTEM_LOG_LEVELS: tuple[SystemLogLevel, ...] = get_args(SystemLogLevel)
 RecursiveLoop = Literal["Allow", "Terminate"]
 RECURSIVE_LOOPS: tuple[RecursiveLoop, ...] = get_args(RecursiveLoop)
 
-#: Type of a DynamoDB key attribute: string, number or binary.
+#: Type of a DynamoDB key attribute, string, number or binary.
 KeyType = Literal["S", "N", "B"]
 KEY_TYPES: tuple[KeyType, ...] = get_args(KeyType)
 
@@ -91,7 +91,7 @@ KEY_TYPES: tuple[KeyType, ...] = get_args(KeyType)
 BillingMode = Literal["PAY_PER_REQUEST", "PROVISIONED"]
 BILLING_MODES: tuple[BillingMode, ...] = get_args(BillingMode)
 
-#: Who may call a function URL: signed IAM requests, or anyone.
+#: Who may call a function URL, signed IAM requests, or anyone.
 AuthType = Literal["AWS_IAM", "NONE"]
 AUTH_TYPES: tuple[AuthType, ...] = get_args(AuthType)
 

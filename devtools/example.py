@@ -1,4 +1,5 @@
-"""The README's worked example ("Testing your stack"): its files, written into a project, and its handlers broken.
+"""The worked example of the documentation's "Testing your stack" page (docs/testing.md): its files, written into a
+project, and its handlers broken.
 
 Each file of the example is a ```python block whose first line is a comment naming its path (``# main.py``);
 tests/test_client_project.py runs the example's tests in a new project, and ``make bench`` times its session.
@@ -13,28 +14,31 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTION = "## Testing your stack"
+#: The page that holds the example: every complete file on it belongs to the example.
+PAGE = ROOT / "docs" / "testing.md"
 _BLOCK = re.compile(r"```python\n# (?P<path>[\w./-]+)\n(?P<body>.*?)```", re.S)
 _HANDLER = re.compile(r"^(?P<indent>[ \t]*)def lambda_handler\(.*\):\n", re.M)
 #: What a broken handler raises (the tests must fail naming it).
 BROKEN = "handler broken on purpose"
 
 
-def example_files(readme: Path = ROOT / "README.md") -> dict[str, str]:
-    """The example's files by path: every ```python block of the section that starts with ``# <path>``."""
-    text = readme.read_text(encoding="utf-8")
-    if SECTION not in text:
-        raise ValueError(f"{readme} has no {SECTION!r} section")
-    section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
-    files = {match["path"]: f"# {match['path']}\n{match['body']}" for match in _BLOCK.finditer(section)}
+def complete_files(page: Path) -> dict[str, str]:
+    """The complete files a documentation page shows, by path: every ```python block starting with ``# <path>``."""
+    text = page.read_text(encoding="utf-8")
+    return {match["path"]: f"# {match['path']}\n{match['body']}" for match in _BLOCK.finditer(text)}
+
+
+def example_files(page: Path = PAGE) -> dict[str, str]:
+    """The example's files by path: every ```python block of the page that starts with ``# <path>``."""
+    files = complete_files(page)
     if not files:
-        raise ValueError(f"the {SECTION!r} section of {readme} has no ```python block starting with '# <path>'")
+        raise ValueError(f"{page} has no ```python block starting with '# <path>'")
     return files
 
 
-def write_example(dest: Path, readme: Path = ROOT / "README.md") -> Path:
+def write_example(dest: Path, page: Path = PAGE) -> Path:
     """Write the example project into ``dest``; ``dest``."""
-    for relative, text in example_files(readme).items():
+    for relative, text in example_files(page).items():
         path = dest / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

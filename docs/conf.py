@@ -29,6 +29,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "sphinx.ext.intersphinx",
     "myst_parser",
+    "devtools.sphinx_api",  # the export list, settings, CLI and fixtures pages; references resolved in the code
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "performance-figures/*"]
@@ -39,11 +40,12 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 autodoc_default_options = {"members": True, "member-order": "bysource", "show-inheritance": True}
 autodoc_typehints = "signature"
 autodoc_preserve_defaults = True
-autodoc_class_signature = "separated"
+autodoc_class_signature = "separated"  # __init__ with its keywords: jsii's metaclass hides them from the class line
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
 python_use_unqualified_type_names = True
+add_module_names = False  # `LambdaPythonFunction(...)`, not its module path: each page says its room
 
 # Strict: every cross-reference must resolve (make docs runs with -W -n).
 nitpicky = True

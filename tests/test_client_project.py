@@ -1,13 +1,13 @@
 """A client project that shares no file with this repository: the library built as a wheel, installed with its
-extras into a fresh virtualenv, used exactly as the README shows, synthesized and deployed with the CLI, and tested
-with the library's pytest toolkit.
+extras into a fresh virtualenv, used exactly as the documentation shows, synthesized and deployed with the CLI, and
+tested with the library's pytest toolkit.
 
-The steps are the README's "Install in your own project": build the wheel from the checkout
+The steps are "Install in your own project" (docs/getting-started.md): build the wheel from the checkout
 (``pip wheel --no-deps .``), install ``cdktf-lambda[cdktf,local,testing]`` into a new virtualenv (dependencies from
 the package registry; ``uv`` keeps them in its cache between runs), write a project shaped like the cdktf-cli
-``python-pip`` template in a temporary directory (its own ``cdktf.json``, the README's ``main.py``, a function
+``python-pip`` template in a temporary directory (its own ``cdktf.json``, the documentation's ``main.py``, a function
 directory of its own), ``cdktf synth`` with this repository's pinned CLI, check the JSON, ``terraform validate``,
-``cdktf deploy`` into moto on 127.0.0.1 and ``cdktf destroy``. Then the README's "Testing your stack": its files
+``cdktf deploy`` into moto on 127.0.0.1 and ``cdktf destroy``. Then "Testing your stack" (docs/testing.md): its files
 written into another new project, its tests run with that virtualenv's pytest (they pass), and run again with every
 handler raising (the invoke and local-cloud tests fail, naming the error).
 """
@@ -47,9 +47,9 @@ SHARED = 'def greeting(path):\n    return f"orders at {path}"\n'
 
 
 def readme_main_py() -> str:
-    """The ``main.py`` of the README's "Using the library in your own stack" section, as it is written there."""
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    section = readme.split("## Using the library in your own stack", 1)[1]
+    """The ``main.py`` of "Using the library in your own stack" (docs/getting-started.md), as it is written there."""
+    page = (PROJECT_ROOT / "docs" / "getting-started.md").read_text()
+    section = page.split("## Using the library in your own stack", 1)[1]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
@@ -299,7 +299,7 @@ def test_cdktf_lambda_local_runs_the_client_app(client):
     assert down.returncode == 0 and "local cloud stopped" in down.stderr, down.stdout + down.stderr  # a log line
 
 
-# --- the README's "Testing your stack", in a new project ---------------------------------------------------------
+# --- docs/testing.md, "Testing your stack", in a new project -------------------------------------------------------
 
 
 def run_example_tests(venv: Path, project: Path) -> tuple[int, str]:
@@ -323,7 +323,7 @@ def failures(output: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def example(client_venv, tmp_path_factory) -> Path:
-    """The example's files, as the README shows them, in a new project with nothing else."""
+    """The example's files, as docs/testing.md shows them, in a new project with nothing else."""
     return write_example(tmp_path_factory.mktemp("example"))
 
 

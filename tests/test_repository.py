@@ -1,5 +1,5 @@
-"""The repository keeps its own rules: files under 400 lines, the README's layout table matching the tree, and the
-Pipfile's CDK Terrain category matching the library's ``cdktn`` extra."""
+"""The repository keeps its own rules: files (and documentation pages) under 400 lines, the layout table of
+docs/development.md matching the tree, and the Pipfile's CDK Terrain category matching the library's ``cdktn`` extra."""
 
 from __future__ import annotations
 
@@ -36,16 +36,24 @@ def test_no_source_file_is_over_400_lines():
     assert long == {}, f"files over {MAX_LINES} lines: {long}"
 
 
+def test_no_documentation_page_is_over_400_lines():
+    """A guide that outgrows a page is two topics: split it (the site's navigation then shows both)."""
+    pages = [name for name in tracked_files() if name.startswith("docs/") and name.endswith((".md", ".rst"))]
+    assert len(pages) > 10
+    long = {name: n for name in pages if (n := len((PROJECT_ROOT / name).read_text().splitlines())) > MAX_LINES}
+    assert long == {}
+
+
 def layout_table() -> list[str]:
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    section = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    page = (PROJECT_ROOT / "docs" / "development.md").read_text()
+    section = page.split("## Layout", 1)[1].split("\n## ", 1)[0]
     paths = []
     for cell in re.findall(r"^\| ([^|]+) \|", section, re.M):
         paths += re.findall(r"`([^`]+)`", cell)
     return paths
 
 
-def test_every_path_of_the_readme_layout_table_exists():
+def test_every_path_of_the_layout_table_exists():
     missing = [path for path in layout_table() if not (PROJECT_ROOT / path.rstrip("/")).exists()]
     assert missing == []
 

@@ -112,6 +112,17 @@ class DependencyLayer(cdk.Construct):
     >>> deps = DependencyLayer(self, "deps", lock_file="lambda_src/Pipfile.lock",  # doctest: +SKIP
     ...                        layer_name="practice-dev-dependencies", architecture="arm64")
     >>> LambdaPythonFunction(self, "api", ..., layers=[deps.info])  # doctest: +SKIP
+
+    Raises
+    ------
+    InvalidParameterError
+        A keyword outside what is allowed, an option the lock format does not have, or a category, group, extra or
+        excluded name the lock does not have (with what it has).
+    DependencyBuildError
+        The lock cannot be built into a layer: a package without hashes or from a git/URL/path source, an sdist that
+        would need a compiler, or pip failing (with its output).
+    PackageTooLargeError
+        The layer over Lambda's 250 MB unzipped.
     """
 
     def __init__(

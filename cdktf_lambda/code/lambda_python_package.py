@@ -86,6 +86,17 @@ class LambdaPythonPackage(cdk.Construct):
     source
         ``synth`` mode: how the zip is built (a :class:`~cdktf_lambda.packaging.package_source.PackageSource`), which
         the function or layer deploying it records in the stack JSON for ``cdktf-lambda sync``; else ``None``.
+
+    Raises
+    ------
+    InvalidParameterError
+        A keyword outside what is allowed (``kind``, ``packaging_mode``, a runtime, the S3 options).
+    SourceError
+        ``source_dir`` missing, not a directory, or holding a file that cannot be packaged.
+    HandlerNotFoundError
+        A function directory without ``lambda_handler.py`` or ``<name>.py``.
+    PackageTooLargeError
+        A zip over Lambda's limits (50 MB uploaded directly, 250 MB unzipped).
     """
 
     def __init__(

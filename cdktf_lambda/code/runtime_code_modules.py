@@ -68,6 +68,17 @@ class RuntimeCodeModules(cdk.Construct):
         ``{runtime module: aws_lambda_layer_version}``.
     layer_infos, layer_arns
         The layers as :class:`LayerInfo` and as ARNs, in ``runtime_modules`` order.
+
+    Raises
+    ------
+    InvalidParameterError
+        A keyword outside what is allowed (names, runtimes, architectures, the S3 options).
+    SourceError
+        ``source_base_path`` or one of its function or module directories missing.
+    HandlerNotFoundError
+        A function directory without ``lambda_handler.py`` or ``<name>.py``.
+    PackageTooLargeError
+        A zip over Lambda's limits (50 MB uploaded directly, 250 MB unzipped).
     """
 
     def __init__(

@@ -78,7 +78,7 @@ class S3Artifacts:
 
     @property
     def max_zip_bytes(self) -> int:
-        """The zip size Lambda accepts: 50 MB for a direct upload, 250 MB (its unzipped limit) from S3."""
+        """The zip size Lambda accepts, 50 MB for a direct upload and 250 MB (its unzipped limit) from S3."""
         return MAX_UNZIPPED_BYTES if self.store_on_s3 else MAX_ZIP_BYTES
 
     def add_object(self, scope: cdk.Construct, *, name: str, source: str, source_hash: str) -> tuple[Any, S3Location]:

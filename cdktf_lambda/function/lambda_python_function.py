@@ -161,6 +161,18 @@ class LambdaPythonFunction(FunctionOutputs, cdk.Construct):
         What consumers invoke: the alias if any, else the function; ``qualifier`` is the alias name or ``None``.
     options
         The production options as a :class:`~cdktf_lambda.function.options.FunctionOptions`.
+
+    Raises
+    ------
+    InvalidParameterError
+        A keyword outside what Lambda allows (named, with its value and what is allowed), or a combination Lambda
+        refuses (SnapStart with provisioned concurrency, an alias without ``publish``, …).
+    HandlerNotFoundError
+        No ``handler`` given, and none found in ``package``.
+    LayerIncompatibleError
+        A layer built for another runtime or architecture than the function's, or more than five layers.
+    PackageTooLargeError
+        The function's zip and its layers over Lambda's 250 MB unzipped.
     """
 
     #: Handler used when neither ``handler`` nor a package gives one; ``None`` means "required".

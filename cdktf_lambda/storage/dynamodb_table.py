@@ -71,6 +71,11 @@ class DynamoTable(cdk.Construct):
         The ``aws_dynamodb_table``.
     arn, name
         Its ARN and name.
+
+    Raises
+    ------
+    InvalidParameterError
+        A table name, key, billing mode or capacity outside what DynamoDB allows.
     """
 
     def __init__(

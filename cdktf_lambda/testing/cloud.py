@@ -82,7 +82,7 @@ class LocalCloud:
 
     @property
     def deploy_seconds(self) -> float:
-        """The whole deploy: server start, init, apply, outputs and the functions' preparation."""
+        """The whole deploy, in seconds (server start, init, apply, outputs and the functions' preparation)."""
         return sum(self.timings.values())
 
     # --- where things answer -----------------------------------------------------------------------------------------

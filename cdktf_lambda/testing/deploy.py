@@ -116,8 +116,10 @@ def deploy_local_cloud(
 
     Raises
     ------
-    DeployError, TerraformNotFound, TerraformError, EmulatorError
+    DeployError, cdktf_lambda.deploy.terraform.TerraformNotFound, cdktf_lambda.deploy.terraform.TerraformError
         What failed, with its output's tail; the server is stopped first.
+    cdktf_lambda.errors.EmulatorError
+        The local cloud's server did not start.
     """
     if stack.directory is None:
         raise DeployError(f"stack {stack.name!r} was synthesized in memory: there are no artifacts to deploy")

@@ -52,8 +52,8 @@ class SynthesizedStack:
     name: str
     json: Mapping[str, Any]
     directory: Path | None = None
-    #: Construct paths by logical id, for JSON without cdktf's metadata (:func:`~cdktf_lambda.testing.synth.
-    #: synth_stack`); a stack written to disk records them itself.
+    #: Construct paths by logical id, kept for JSON without cdktf's metadata (from
+    #: :func:`~cdktf_lambda.testing.synth.synth_stack`); a stack written to disk records them itself.
     construct_paths: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod

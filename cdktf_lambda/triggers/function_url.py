@@ -33,6 +33,11 @@ class FunctionUrl(cdk.Construct):
         The endpoint URL.
     permission
         The ``aws_lambda_permission`` that makes a ``"NONE"`` URL public (None for ``"AWS_IAM"``).
+
+    Raises
+    ------
+    InvalidParameterError
+        An ``authorization_type`` other than ``"AWS_IAM"`` or ``"NONE"``.
     """
 
     def __init__(

@@ -98,6 +98,11 @@ class HttpApi(cdk.Construct):
         API only (``<execution_arn>/*/*``), and to the function's alias when it has one (``qualifier``).
     api_endpoint
         The URL of the API (the ``$default`` stage serves at its root).
+
+    Raises
+    ------
+    InvalidParameterError
+        An ``access_log_retention_days`` that is not one of CloudWatch's values.
     """
 
     def __init__(

@@ -55,6 +55,12 @@ class QueueWorker(cdk.Construct):
     ----------
     queue, dead_letter_queue, event_source_mapping, policy
         The underlying resources (``policy`` is the role's inline queue policy).
+
+    Raises
+    ------
+    InvalidParameterError
+        A queue name or setting outside what SQS and Lambda allow, e.g. a visibility timeout under 6 × the function's
+        timeout.
     """
 
     def __init__(

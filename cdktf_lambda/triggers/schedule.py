@@ -103,6 +103,11 @@ class Schedule(cdk.Construct):
     schedule, role, role_policy, dead_letter_queue
         With Scheduler: the ``aws_scheduler_schedule``, its ``aws_iam_role`` and inline policy, and the dead-letter
         ``aws_sqs_queue`` when created here (else ``None``). ``None`` for a scheduled rule.
+
+    Raises
+    ------
+    InvalidParameterError
+        A rule name, schedule expression, time zone or retry setting outside what EventBridge allows.
     """
 
     def __init__(

@@ -36,7 +36,7 @@ from tests.lifecycle._lifecycle import Phases, echo, state_and_outputs
 
 pytestmark = pytest.mark.terraform
 
-#: The S3 backend as main.py reads it from the context (README, "Deploying": cdktf.json's "backend").
+#: The S3 backend as main.py reads it from the context (docs/ci.md: cdktf.json's "backend").
 BACKEND = {"type": "s3", "bucket": STATE_BUCKET, "key": STATE_KEY}
 
 

@@ -1,6 +1,7 @@
-"""The ``local_cloud`` fixture in a pytest session of its own (a subprocess, as a user runs it) on the README's worked
-example: it deploys and answers; at the end of the session, and after Ctrl-C in the middle of ``terraform apply``,
-no process it started is left (the moto server, terraform and its provider, the functions' runtimes)."""
+"""The ``local_cloud`` fixture in a pytest session of its own (a subprocess, as a user runs it) on the worked example
+of docs/testing.md: it deploys and answers; at the end of the session, and after Ctrl-C in the middle of
+``terraform apply``, no process it started is left (the moto server, terraform and its provider, the functions'
+runtimes)."""
 
 from __future__ import annotations
 
