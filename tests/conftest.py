@@ -31,7 +31,7 @@ SLOW_FIXTURES = frozenset(
 LONG_FILES = (
     "tests/cloud/test_cloud_e2e.py",  # 153 s (with the S3 lock test and the destroy, before they moved out)
     "tests/cloud/test_cloud_s3_lock.py",  # its own deployment: synth, two applies at once, destroy
-    "tests/cloud/test_cloud_iam_statements.py",  # 110 s of tests on the session's local cloud (16 tests)
+    "tests/cloud/test_cloud_iam_statements.py",  # 110 s on the session's local cloud, after e2e (SHARED_DEPLOYMENT)
     "tests/lifecycle/test_lifecycle_terraform.py",  # 107 s
     "tests/lifecycle/test_lifecycle_cli.py",  # 92 s
     "tests/test_client_project.py",  # 86 s
@@ -42,6 +42,11 @@ LONG_FILES = (
     "tests/cdktf_lambda/code/test_dependency_layer.py",  # 42 s
     "tests/cdktf_lambda/packaging/test_sdists.py",  # 36 s
 )
+
+
+#: Test files that only use the session's deployment of the app (the toolkit's ``local_cloud``, one per xdist worker):
+#: one work unit under ``--dist loadfile``, so the app is deployed once for them, not once per worker that drew one.
+SHARED_DEPLOYMENT = ("tests/cloud/test_cloud_e2e.py", "tests/cloud/test_cloud_iam_statements.py")
 
 
 #: What the cdktn pass of ``make test`` runs again under ``CDKTF_LAMBDA_FLAVOR=cdktn`` (marker ``flavor``): the tests
@@ -67,6 +72,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="also run the tests marked relock (they lock the fixture projects again from the package registry; "
         "`make relock-check`); without it they are deselected",
     )
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, with the :data:`SHARED_DEPLOYMENT` files handed out together (other modes: xdist's own)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedDeploymentScheduling(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            scope: str = super()._split_scope(nodeid)
+            return SHARED_DEPLOYMENT[0] if scope in SHARED_DEPLOYMENT else scope
+
+    return SharedDeploymentScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
