@@ -74,6 +74,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: pytest -p no:xdist must still run
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``--dist loadfile``, with the :data:`SHARED_DEPLOYMENT` files handed out together (other modes: xdist's own)."""
     if config.getoption("dist") != "loadfile":
