@@ -21,14 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import queue
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 import uuid
@@ -39,6 +35,7 @@ from typing import Any
 
 from bench.measure import ROOT, base_env, progress, run_process
 from bench.report import Table, flag_check, fmt_ratio, fmt_stat, ratio, ratio_check, summary
+from devtools.watcher import Watcher
 
 NAME = "sync"
 TARGET_S = 1.0
@@ -93,54 +90,6 @@ def _answered(url: str, text: str, started: float, timeout: float) -> float | No
     return None
 
 
-class Watcher:
-    """``local sync --watch`` in the background: its lines, read as they come; stopped by its PID."""
-
-    def __init__(self, project: Path, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(
-            _cli(project, "sync", "--watch"),
-            cwd=project,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put((time.perf_counter(), line.rstrip("\n")))
-
-    def expect(self, pattern: str, timeout: float = 300) -> tuple[float, str]:
-        """The time and text of the next line matching ``pattern``."""
-        deadline = time.perf_counter() + timeout
-        while True:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                raise TimeoutError(f"the watcher printed no line matching {pattern!r}; it printed: {self.seen}")
-            try:
-                at, line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            self.seen.append(line)
-            if re.search(pattern, line):
-                return at, line
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
 @contextmanager
 def _watching(project: Path, env: dict[str, str]) -> Iterator[Watcher]:
     watcher = Watcher(project, env)
@@ -159,7 +108,7 @@ def _saves(project: Path, url: str, watcher: Watcher) -> list[dict[str, Any]]:
         _set_message(project, text)
         # The alias moves just before the watcher prints its line: the API is asked from then on (asking from the
         # save on, every 5 ms, loaded the local cloud with a hundred requests per save and slowed the sync it timed).
-        _, line = watcher.expect(r"^synced practice-dev-api-server: ")
+        _, line = watcher.expect(r"^synced practice-dev-api-server: ", timeout=300)
         seconds = _answered(url, text, started, timeout=120)
         reported = re.search(r", ([0-9.]+) s$", line)
         saves.append(
@@ -173,10 +122,10 @@ def _bad_input(project: Path, url: str, watcher: Watcher, last_good: str) -> dic
     path = project / API_SOURCE
     good = path.read_text()
     path.write_text(good + "\ndef broken(:\n")
-    _, line = watcher.expect(r"^not synced: practice-dev-api-server: ")
+    _, line = watcher.expect(r"^not synced: practice-dev-api-server: ", timeout=300)
     answering = _message(url)
     path.write_text(good)
-    _, back = watcher.expect(r"^up to date: practice-dev-api-server: ")
+    _, back = watcher.expect(r"^up to date: practice-dev-api-server: ", timeout=300)
     return {"line": line, "answering": answering, "kept": answering == last_good, "back": back}
 
 
@@ -189,7 +138,7 @@ def _lock_change(project: Path, url: str, watcher: Watcher) -> dict[str, Any]:
     _, layer = watcher.expect(r"^synced practice-dev-dependencies: ", timeout=900)
     functions = []
     for _ in range(3):
-        at, line = watcher.expect(r"^synced practice-dev-[a-z-]+: .*layers")
+        at, line = watcher.expect(r"^synced practice-dev-[a-z-]+: .*layers", timeout=300)
         functions.append(line)
     return {"seconds": at - started, "layer_line": layer, "function_lines": functions, "answering": _message(url)}
 

@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -34,6 +31,7 @@ from cdktf_lambda.deploy.terraform import run_terraform
 from cdktf_lambda.deploy.workspace import Workspace
 from cdktf_lambda.emulator import recorded
 from cdktf_lambda.emulator import server as moto
+from devtools.watcher import Watcher
 from tests._synth import synth
 from tests.conftest import PROJECT_ROOT
 
@@ -130,47 +128,6 @@ def deployed(tmp_path_factory, terraform_cli_config: Path) -> Iterator[Deployed]
         moto.stop_server(server)
 
 
-class Watcher:
-    """``cdktf-lambda local sync --watch`` in the background, as a user starts it; its lines as they come."""
-
-    def __init__(self, project: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "TF_CLI_CONFIG_FILE"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "cdktf_lambda", "local", "--project-dir", str(project), "sync", "--watch"],
-            cwd=project,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def expect(self, pattern: str, timeout: float = 120) -> str:
-        deadline = time.monotonic() + timeout
-        while (remaining := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                break
-            self.seen.append(line)
-            if re.search(pattern, line):
-                return line
-        raise AssertionError(f"the watcher printed no line matching {pattern!r}; it printed:\n" + "\n".join(self.seen))
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
-
-
 def answered(deployed: Deployed, text: str, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -181,14 +138,14 @@ def answered(deployed: Deployed, text: str, timeout: float = 60) -> bool:
 
 
 def test_five_saves_are_answered_and_a_syntax_error_keeps_the_last_good_code(deployed):
-    watcher = Watcher(deployed.project)
+    watcher = Watcher(deployed.project, {k: v for k, v in os.environ.items() if k != "TF_CLI_CONFIG_FILE"})
     try:
         watcher.expect(r"^watching .*lambda_src for sync-dev-api-server \(stack sync-dev in the local cloud at ")
         for index in range(5):
             text = f"saved {index}"
             deployed.set_message(text)
             assert answered(deployed, text), f"save {index} was not answered; the watcher said {watcher.seen}"
-            line = watcher.expect(rf"^synced {FUNCTION}: ")
+            _, line = watcher.expect(rf"^synced {FUNCTION}: ")
             assert re.fullmatch(
                 rf"synced {FUNCTION}: code \(api_server\.py\), [0-9.]+ KiB, version {index + 2} → alias live, "
                 r"[0-9.]+ s",
@@ -197,7 +154,7 @@ def test_five_saves_are_answered_and_a_syntax_error_keeps_the_last_good_code(dep
         path = deployed.project / API_SOURCE
         good = path.read_text()
         path.write_text(good + "\ndef broken(:\n")
-        line = watcher.expect(rf"^not synced: {FUNCTION}: ")
+        _, line = watcher.expect(rf"^not synced: {FUNCTION}: ")
         lines = good.count("\n") + 2
         assert line == (
             f"not synced: {FUNCTION}: lambda_src/api_server/api_server.py:{lines}:12: SyntaxError: invalid syntax "
@@ -205,7 +162,7 @@ def test_five_saves_are_answered_and_a_syntax_error_keeps_the_last_good_code(dep
         )
         assert deployed.message() == "saved 4", "the last good code keeps answering"
         path.write_text(good)
-        assert watcher.expect(rf"^up to date: {FUNCTION}: ") == (
+        assert watcher.expect(rf"^up to date: {FUNCTION}: ")[1] == (
             f"up to date: {FUNCTION}: the sources build the deployed code again"
         )
     finally:
