@@ -19,8 +19,9 @@ from cdktf_lambda.errors import InvalidParameterError, SourceError
 from cdktf_lambda.packaging.layer_build import METADATA_KEY as DEPENDENCY_METADATA_KEY
 from cdktf_lambda.packaging.package_source import METADATA_KEY as PACKAGE_METADATA_KEY
 from cdktf_lambda.packaging.package_source import PackageSource
+from cdktf_lambda.tools.synthesized import construct_id, stack_names
 
-__all__ = ["FunctionTarget", "LayerTarget", "S3Location", "SyncStack", "read_stack", "stack_names"]
+__all__ = ["FunctionTarget", "LayerTarget", "S3Location", "SyncStack", "read_stack"]
 
 _REFERENCE = re.compile(r"^\$\{(?P<type>[a-z0-9_]+)\.(?P<id>[A-Za-z0-9_-]+)\.(?P<attr>[a-z_]+)\}$")
 
@@ -120,12 +121,6 @@ class SyncStack:
         return tuple(target for target in self.functions if layer_id in target.layers)
 
 
-def stack_names(outdir: Path) -> list[str]:
-    """The stacks synthesized under ``outdir`` (``<outdir>/stacks/<name>/cdk.tf.json``), by name."""
-    stacks = outdir / "stacks"
-    return sorted(p.name for p in stacks.iterdir() if (p / "cdk.tf.json").is_file()) if stacks.is_dir() else []
-
-
 def read_stack(outdir: Path, project: Path, stack: str | None = None) -> SyncStack:
     """The stack ``stack`` of the synth output ``outdir`` (default: the only one) of ``project``.
 
@@ -206,12 +201,6 @@ def _layers(resources: Mapping[str, Any]) -> dict[str, LayerTarget]:
     return layers
 
 
-def _construct_id(resource: Mapping[str, Any], logical_id: str) -> str:
-    """``api_server`` for a function whose construct path is ``practice-dev/api_server/function``."""
-    parts = str((resource.get("//") or {}).get("metadata", {}).get("path", "")).split("/")
-    return parts[-2] if len(parts) >= 3 else logical_id
-
-
 def _aliases(resources: Mapping[str, Any]) -> dict[str, str]:
     """``{function logical id: alias name}`` (the first literal alias of each function)."""
     found: dict[str, str] = {}
@@ -247,7 +236,7 @@ def parse_stack(name: str, project: Path, data: Mapping[str, Any]) -> SyncStack:
     functions: list[FunctionTarget] = []
     skipped: dict[str, str] = {}
     for logical_id, resource in sorted(resources.get("aws_lambda_function", {}).items()):
-        short = _construct_id(resource, logical_id)
+        short = construct_id(resource) or logical_id
         function_name = resource.get("function_name")
         if not isinstance(function_name, str) or _is_token(function_name):
             skipped[short] = "its function_name is known only at apply time"

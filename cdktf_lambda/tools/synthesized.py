@@ -18,7 +18,7 @@ from cdktf_lambda.errors import InvalidParameterError, InvokeError
 from cdktf_lambda.packaging.layer_build import METADATA_KEY
 from cdktf_lambda.paths import resolve
 
-__all__ = ["FunctionSpec", "InvokeError", "LayerSpec", "find_function", "load_stack"]
+__all__ = ["FunctionSpec", "InvokeError", "LayerSpec", "construct_id", "find_function", "load_stack", "stack_names"]
 
 _LAYER_REF = re.compile(r"^\$\{aws_lambda_layer_version\.([A-Za-z0-9_-]+)\.arn\}$")
 
@@ -54,24 +54,29 @@ class FunctionSpec:
     external_layers: tuple[str, ...] = ()
 
 
+def stack_names(outdir: Path) -> list[str]:
+    """The stacks synthesized under ``outdir`` (``<outdir>/stacks/<name>/cdk.tf.json``), by name."""
+    stacks = outdir / "stacks"
+    return sorted(p.name for p in stacks.iterdir() if (p / "cdk.tf.json").is_file()) if stacks.is_dir() else []
+
+
 def load_stack(outdir: str | os.PathLike[str] = "cdktf.out", stack: str | None = None) -> tuple[Path, dict[str, Any]]:
     """The stack directory and its Terraform JSON. ``stack`` defaults to the only (or first, by name) stack."""
-    stacks_dir = resolve(outdir) / "stacks"
-    names = sorted(p.name for p in stacks_dir.iterdir() if (p / "cdk.tf.json").is_file()) if stacks_dir.is_dir() else []
+    root = resolve(outdir)
+    names = stack_names(root)
     if not names:
         raise InvokeError(f"No synthesized stack under {str(outdir)!r}: run `make synth` (or `cdktf synth`) first")
     if stack is None:
         stack = names[0]
     elif stack not in names:
         raise InvalidParameterError("--stack", stack, "one of " + ", ".join(names))
-    stack_dir = stacks_dir / stack
+    stack_dir = root / "stacks" / stack
     return stack_dir, json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
 
 
-def _construct_id(resource: Mapping[str, Any]) -> str | None:
+def construct_id(resource: Mapping[str, Any]) -> str | None:
     """``api_server`` for a function whose construct path is ``practice-dev/api_server/function``."""
-    path = resource.get("//", {}).get("metadata", {}).get("path", "")
-    parts = path.split("/")
+    parts = str((resource.get("//") or {}).get("metadata", {}).get("path", "")).split("/")
     return parts[-2] if len(parts) >= 3 else None
 
 
@@ -82,10 +87,10 @@ def find_function(stack_dir: Path, stack_json: Mapping[str, Any], name: str) -> 
     matches = [
         (logical_id, resource)
         for logical_id, resource in functions.items()
-        if name in (resource.get("function_name"), _construct_id(resource), logical_id)
+        if name in (resource.get("function_name"), construct_id(resource), logical_id)
     ]
     if len(matches) != 1:
-        known = sorted(f"{_construct_id(r) or i} ({r.get('function_name')})" for i, r in functions.items())
+        known = sorted(f"{construct_id(r) or i} ({r.get('function_name')})" for i, r in functions.items())
         raise InvalidParameterError(
             "function", name, "a function of the stack, by name or construct id: " + (", ".join(known) or "none")
         )
@@ -114,7 +119,7 @@ def find_function(stack_dir: Path, stack_json: Mapping[str, Any], name: str) -> 
     region = providers[0].get("region", "us-east-1") if isinstance(providers[0].get("region"), str) else "us-east-1"
     return FunctionSpec(
         logical_id=logical_id,
-        short_name=_construct_id(resource) or logical_id,
+        short_name=construct_id(resource) or logical_id,
         function_name=resource.get("function_name", logical_id),
         handler=resource.get("handler", "lambda_function.lambda_handler"),
         runtime=resource.get("runtime", "python3.13"),
