@@ -261,37 +261,35 @@ def _notifications(wiring: _Wiring) -> Iterable[Trigger]:
             yield Trigger("sns", subscription, topic, details)
 
 
+#: A statement's effect, actions, resources and sid: in an ``aws_iam_policy_document`` block, and in policy JSON.
+_DATA_SOURCE_KEYS = ("effect", "actions", "resources", "sid")
+_JSON_KEYS = ("Effect", "Action", "Resource", "Sid")
+
+
+def _statements(blocks: Iterable[Mapping[str, Any]], name: str, keys: tuple[str, str, str, str]) -> list[Statement]:
+    effect, actions, resources, sid = keys
+    return [
+        Statement(
+            str(block.get(effect, "Allow")), _strings(block.get(actions)), _strings(block.get(resources)), name,
+            str(block.get(sid, "")),
+        )
+        for block in blocks
+    ]  # fmt: skip
+
+
 def _policy_statements(stack: SynthesizedStack, policy: Any, name: str) -> list[Statement]:
     """Statements of a policy given as JSON text, or as a reference to an ``aws_iam_policy_document`` data source."""
     for kind, logical_id, _ in references(policy):
         if kind == "aws_iam_policy_document" and isinstance(policy, str) and policy.startswith("${data."):
             document = stack.json.get("data", {}).get(kind, {}).get(logical_id, {})
-            return [
-                Statement(
-                    str(block.get("effect", "Allow")),
-                    _strings(block.get("actions")),
-                    _strings(block.get("resources")),
-                    name,
-                    str(block.get("sid", "")),
-                )
-                for block in _blocks(document.get("statement"))
-            ]
+            return _statements(_blocks(document.get("statement")), name, _DATA_SOURCE_KEYS)
     try:
         document = json.loads(policy) if isinstance(policy, str) else policy
     except ValueError:
         return []
     if not isinstance(document, Mapping):
         return []
-    return [
-        Statement(
-            str(item.get("Effect", "Allow")),
-            _strings(item.get("Action")),
-            _strings(item.get("Resource")),
-            name,
-            str(item.get("Sid", "")),
-        )
-        for item in _blocks(document.get("Statement"))
-    ]
+    return _statements(_blocks(document.get("Statement")), name, _JSON_KEYS)
 
 
 def _role(stack: SynthesizedStack, function: Resource) -> Role | None:
