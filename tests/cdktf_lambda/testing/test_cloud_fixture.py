@@ -52,6 +52,14 @@ def _tree(process: subprocess.Popen[str]) -> dict[tuple[int, float], str]:
     return found
 
 
+def _record(seen: dict[tuple[int, float], str], process: subprocess.Popen[str]) -> None:
+    """Add the processes under ``process`` now to ``seen``. A process on its way out reads an empty command line
+    (its memory is gone before it is a zombie): that never replaces the command it was seen running."""
+    for key, command in _tree(process).items():
+        if command or key not in seen:
+            seen[key] = command
+
+
 def _still_running(seen: dict[tuple[int, float], str]) -> list[str]:
     alive = []
     for (pid, started), command in seen.items():
@@ -64,11 +72,13 @@ def _still_running(seen: dict[tuple[int, float], str]) -> list[str]:
     return alive
 
 
-def _watch(process: subprocess.Popen[str], until: float) -> dict[tuple[int, float], str]:
-    """The processes seen under ``process`` until it exits (or ``until``, a ``time.monotonic()``)."""
-    seen: dict[tuple[int, float], str] = {}
+def _watch(
+    process: subprocess.Popen[str], until: float, seen: dict[tuple[int, float], str] | None = None
+) -> dict[tuple[int, float], str]:
+    """The processes seen under ``process`` until it exits (or ``until``, a ``time.monotonic()``), added to ``seen``."""
+    seen = {} if seen is None else seen
     while process.poll() is None and time.monotonic() < until:
-        seen.update(_tree(process))
+        _record(seen, process)
         time.sleep(0.2)
     return seen
 
@@ -93,13 +103,13 @@ def test_ctrl_c_during_apply_stops_terraform_and_the_local_cloud(example: Path) 
     seen: dict[tuple[int, float], str] = {}
 
     def applying() -> bool:
-        seen.update(_tree(process))
+        _record(seen, process)
         assert process.poll() is None, process.communicate()[0][-3000:]
         return any(" apply " in f" {command} " and "terraform" in command for command in seen.values())
 
     wait_for(applying, timeout=300, interval=0.2, what="terraform apply to start")
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends the terminal's foreground process group
-    seen.update(_watch(process, time.monotonic() + 120))
+    _watch(process, time.monotonic() + 120, seen)
     output = process.communicate(timeout=60)[0]
     assert process.returncode == 2, f"pytest was not interrupted ({process.returncode}):\n{output[-3000:]}"
     assert "KeyboardInterrupt" in output, output[-3000:]
